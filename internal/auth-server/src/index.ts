@@ -1,0 +1,1 @@
+export { type AuthServer, type AuthServerOptions, type LoggedRequest, type RefreshFault, startAuthServer } from './http-server.js';

@@ -1,0 +1,198 @@
+import {
+  ConfigurationError,
+  type ExpiryReason,
+  SessionExpiredError,
+  type SessionWarning,
+  UnreplayableBodyError,
+} from './errors.js';
+import { createSessionFetch } from './fetch/session-fetch.js';
+import { createEmitter } from './session/emitter.js';
+import { createOriginPolicy } from './session/origins.js';
+import { type Flight, startFlight } from './session/refresh-flight.js';
+import { type Credential, createTokenStore, validateTokens } from './session/token-store.js';
+import type { Exchange, RefreshReason, Session, SessionOptions, SessionStatus, Tokens } from './session/types.js';
+import { waitFor } from './session/wait.js';
+
+function duration(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new ConfigurationError(`options.${name} must be a finite number of milliseconds >= 0`);
+  }
+  return value;
+}
+
+/**
+ * Creates a session: the token state, one refresh at a time, and a request cycle that parks requests
+ * on 401, refreshes once for all of them and replays each at most once.
+ *
+ * @example
+ * const session = createSession({
+ *   origins: ['https://api.example.com'],
+ *   refresh: async ({ refreshToken, fetch }) => {
+ *     const res = await fetch('https://api.example.com/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken }) });
+ *     if (!res.ok) throw new HttpStatusError(res.status);
+ *     return res.json();
+ *   },
+ * });
+ * await session.fetch('https://api.example.com/profile');
+ */
+export function createSession(options: SessionOptions): Session {
+  if (typeof options?.refresh !== 'function') throw new ConfigurationError('options.refresh must be a function');
+  const refreshTimeout = duration(options.refreshTimeout, 30_000, 'refreshTimeout');
+  const reauthTimeout = duration(options.reauthTimeout, 300_000, 'reauthTimeout');
+  const leeway = duration(options.leeway, 30_000, 'leeway');
+  const now = options.now ?? Date.now;
+  const emitter = createEmitter();
+  const policy = createOriginPolicy(options.origins, options.baseUrl);
+  // Looked up per call so test tools that patch the global fetch later still see our requests.
+  const transport: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
+  const store = createTokenStore({
+    storage: options.storage,
+    initial: options.tokens,
+    leeway,
+    now,
+    warn: (error: SessionWarning) => emitter.emit('warning', { error }),
+  });
+
+  let status: SessionStatus = store.accessToken ? 'active' : 'signed-out';
+  let flight: Flight | null = null;
+  // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
+  let mayRefresh = true;
+
+  function setStatus(next: SessionStatus) {
+    if (next === status) return;
+    const previous = status;
+    status = next;
+    emitter.emit('status', { status: next, previous });
+  }
+
+  function changeTokens(tokens: Tokens | null) {
+    store.set(tokens);
+    emitter.emit('tokens', { hasTokens: tokens !== null });
+  }
+
+  function expire(reason: ExpiryReason, cause?: unknown): SessionExpiredError {
+    changeTokens(null);
+    if (status !== 'expired') {
+      setStatus('expired');
+      emitter.emit('expired', { reason });
+    }
+    return new SessionExpiredError(reason, cause === undefined ? undefined : { cause });
+  }
+
+  function fly(reason: RefreshReason, skipRefresh = false): Flight {
+    if (flight) return flight;
+    const started: Flight = startFlight(
+      {
+        options,
+        refreshTimeout,
+        reauthTimeout,
+        refreshToken: () => store.refreshToken,
+        transport,
+        emit: emitter.emit,
+        setStatus,
+        accept(tokens) {
+          changeTokens(tokens);
+          setStatus('active');
+        },
+        expire,
+        restoreStatus() {
+          if (status === 'refreshing' || status === 'reauth-required') setStatus(store.accessToken ? 'active' : 'signed-out');
+        },
+      },
+      reason,
+      () => {
+        if (flight === started) flight = null;
+      },
+      skipRefresh,
+    );
+    flight = started;
+    return started;
+  }
+
+  /** The credential for a request about to go out: waits for a refresh under way, or starts one when due. */
+  async function credentialFor(signal: AbortSignal | null | undefined): Promise<Credential> {
+    if (!flight && mayRefresh && store.due()) fly('proactive');
+    const current = flight;
+    if (current) {
+      try {
+        await waitFor(current.promise, signal);
+      } catch (error) {
+        // A proactive refresh that failed transiently need not stop a request whose token still works.
+        const stillUsable = current.reason === 'proactive' && !SessionExpiredError.is(error) && store.fresh();
+        if (signal?.aborted || !stillUsable || !store.accessToken) throw error;
+      }
+    }
+    return store.credential();
+  }
+
+  /** After a 401 for `used`: the credential to replay with, or null when the 401 stands. */
+  async function recover(used: Credential, signal: AbortSignal | null | undefined): Promise<Credential | null> {
+    if (!flight) {
+      if (status === 'expired') {
+        if (!options.reauthenticate) throw new SessionExpiredError('expired');
+        fly('unauthorized', true);
+      } else if (used.generation !== store.generation) {
+        // The token was replaced while this response was on its way: replay now, no new refresh.
+        return store.credential();
+      } else if (!mayRefresh) {
+        return null;
+      } else {
+        fly('unauthorized');
+      }
+    }
+    await waitFor(flight!.promise, signal);
+    return store.credential();
+  }
+
+  async function run<R>(exchange: Exchange<R>): Promise<R> {
+    const url = policy.resolve(exchange.url);
+    if (!url || !policy.allows(url)) return exchange.send(undefined);
+    const { signal } = exchange;
+    const used = await credentialFor(signal);
+    const first = await exchange.send(used.authorization);
+    if (exchange.status(first) !== 401) return first;
+    let retry: Credential | null;
+    try {
+      retry = await recover(used, signal);
+    } catch (error) {
+      exchange.discard?.(first);
+      throw error;
+    }
+    if (!retry) return first;
+    exchange.discard?.(first);
+    if (exchange.replayable === false) {
+      throw new UnreplayableBodyError('The request body cannot be sent twice; send the request again');
+    }
+    const second = await exchange.send(retry.authorization);
+    // The newest token was refused too: the session is over, but the caller still gets the response.
+    if (exchange.status(second) === 401 && retry.generation === store.generation && status !== 'expired') {
+      expire('replay-rejected');
+    }
+    return second;
+  }
+
+  return {
+    fetch: createSessionFetch(run, transport),
+    run,
+    on: emitter.on,
+    setTokens(tokens) {
+      changeTokens(validateTokens(tokens, 'setTokens()'));
+      mayRefresh = true;
+      setStatus('active');
+      flight?.end();
+    },
+    getAccessToken: () => store.accessToken,
+    getStatus: () => status,
+    refresh() {
+      mayRefresh = true;
+      return fly('manual', status === 'expired' && !!options.reauthenticate).promise;
+    },
+    clear() {
+      mayRefresh = false;
+      changeTokens(null);
+      flight?.end(new SessionExpiredError('cleared'));
+      setStatus('signed-out');
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Typed errors. Every error carries a brand under a registry symbol so the guards work
+ * across realms (iframes, duplicated bundles) where `instanceof` does not.
+ * Messages never contain token values.
+ */
+
+const BRAND = Symbol.for('expiryproof.error');
+const BASE = 'ExpiryproofError';
+
+/** Why a session ended. */
+export type ExpiryReason =
+  | 'refresh-rejected'
+  | 'reauth-declined'
+  | 'reauth-failed'
+  | 'replay-rejected'
+  | 'expired'
+  | 'cleared';
+
+/** Base class of every error this library throws. */
+export class ExpiryproofError extends Error {
+
+  /** The brand that cross-realm guards read; equal to `name`. */
+  get [BRAND](): string {
+    return this.name;
+  }
+
+  /**
+   * True when `value` is an expiryproof error of this class, from any realm or copy of the library.
+   * Safe to pass unbound, e.g. `errors.filter(SessionExpiredError.is)`.
+   */
+  static is<T extends ExpiryproofError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    return brandMatches(value, this.prototype.name);
+  }
+}
+
+function brandMatches(value: unknown, name: string): boolean {
+  const brand = (value as { [BRAND]?: unknown } | null)?.[BRAND];
+  return typeof brand === 'string' && (name === BASE || brand === name);
+}
+
+/** The refresh token was rejected and re-authentication was declined, failed or is not configured. */
+export class SessionExpiredError extends ExpiryproofError {
+  constructor(
+    readonly reason: ExpiryReason,
+    options?: { cause?: unknown },
+  ) {
+    super(`Session expired (${reason})`, options);
+  }
+}
+
+/** The refresh kept failing transiently (network, 5xx) until `refreshTimeout` ran out. */
+export class RefreshTimeoutError extends ExpiryproofError {
+  constructor(
+    readonly timeout: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`Token refresh did not succeed within ${timeout} ms`, options);
+  }
+}
+
+/** `refresh` or `reauthenticate` resolved with something that is not a token set. */
+export class InvalidTokensError extends ExpiryproofError {
+}
+
+/** A request body cannot be sent twice, so the request could not be replayed after a refresh. */
+export class UnreplayableBodyError extends ExpiryproofError {
+}
+
+/** The options given to a factory are not usable. */
+export class ConfigurationError extends ExpiryproofError {
+}
+
+/** Reported through the `warning` event: something was off but the session carried on. */
+export class SessionWarning extends ExpiryproofError {
+  constructor(
+    readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid' | 'listener-threw',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Throw this (or any error with a `status`) from `refresh` so the session can classify the failure. */
+export class HttpStatusError extends ExpiryproofError {
+  constructor(
+    readonly status: number,
+    message = `HTTP ${status}`,
+  ) {
+    super(message);
+  }
+}
+
+// Names live on the prototypes, not in class fields, so they survive minifiers that rename classes.
+for (const [cls, name] of [
+  [ExpiryproofError, BASE],
+  [SessionExpiredError, 'SessionExpiredError'],
+  [RefreshTimeoutError, 'RefreshTimeoutError'],
+  [InvalidTokensError, 'InvalidTokensError'],
+  [UnreplayableBodyError, 'UnreplayableBodyError'],
+  [ConfigurationError, 'ConfigurationError'],
+  [SessionWarning, 'SessionWarning'],
+  [HttpStatusError, 'HttpStatusError'],
+] as const) {
+  cls.prototype.name = name;
+  // An own, bound guard on every class, so `is` works when passed around as a plain function.
+  Object.defineProperty(cls, 'is', { value: (value: unknown) => brandMatches(value, name) });
+}

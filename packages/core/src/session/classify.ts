@@ -1,0 +1,20 @@
+import { InvalidTokensError } from '../errors.js';
+import type { FailureKind } from './types.js';
+
+const REJECTED = new Set([400, 401, 403]);
+
+/** The HTTP status an error carries, whichever client threw it (fetch wrappers, axios, ky, ofetch). */
+function statusOf(error: unknown): unknown {
+  const e = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | null;
+  return e?.status ?? e?.statusCode ?? e?.response?.status;
+}
+
+/**
+ * 400/401/403 from the refresh endpoint mean the refresh token is dead: retrying cannot help.
+ * Everything else (network errors, 5xx, 429, timeouts) may pass, so it is retried.
+ */
+export function classifyFailure(error: unknown): FailureKind {
+  if (InvalidTokensError.is(error)) return 'invalid';
+  const status = statusOf(error);
+  return typeof status === 'number' && REJECTED.has(status) ? 'rejected' : 'transient';
+}

@@ -1,0 +1,23 @@
+/** The time claims of a JWT, in seconds; undefined for opaque or malformed tokens. */
+export interface TimeClaims {
+  exp: number;
+  iat?: number | undefined;
+}
+
+/**
+ * Reads `exp` and `iat` without verifying anything: the client only needs to know when to refresh,
+ * the server stays the judge. Anything malformed is treated as an opaque token.
+ */
+export function readTimeClaims(token: string): TimeClaims | undefined {
+  const part = token.split('.')[1];
+  if (!part) return undefined;
+  try {
+    const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
+    const { exp, iat } = (claims ?? {}) as { exp?: unknown; iat?: unknown };
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
+    return { exp, iat: typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,144 @@
+import type { ExpiryReason } from '../errors.js';
+
+/** The token set a session holds. */
+export interface Tokens {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  /**
+   * When the access token expires: epoch milliseconds or a Date. Optional: a JWT's `exp` claim is
+   * read when this is absent, and opaque tokens without it are refreshed only on 401.
+   */
+  expiresAt?: number | Date | undefined;
+}
+
+/** Why a refresh was started. */
+export type RefreshReason = 'unauthorized' | 'proactive' | 'manual';
+
+/** What `refresh` receives. */
+export interface RefreshContext {
+  /** The refresh token held by the session (undefined in cookie mode). */
+  readonly refreshToken: string | undefined;
+  /** Aborted when `refreshTimeout` runs out or the session is cleared. */
+  readonly signal: AbortSignal;
+  /** The transport without the session's interception: make the refresh call with it. */
+  readonly fetch: typeof fetch;
+  readonly reason: RefreshReason;
+  /** 1 for the first attempt of this refresh, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** What `reauthenticate` receives. */
+export interface ReauthContext {
+  /** The refresh failure that made re-authentication necessary (undefined if the session had already expired). */
+  readonly error: unknown;
+  /** Aborted when `reauthTimeout` runs out or the session is cleared: close the dialog then. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Where a session keeps its tokens between page loads. Both calls are synchronous; a storage
+ * that throws is replaced by memory for the rest of the session (a `warning` event says so).
+ */
+export interface TokenStorage {
+  load(): Tokens | null;
+  save(tokens: Tokens | null): void;
+}
+
+/** The lifecycle state of a session. */
+export type SessionStatus = 'signed-out' | 'active' | 'refreshing' | 'reauth-required' | 'expired';
+
+/** Payloads of the events a session emits. None of them holds a token. */
+export interface SessionEventMap {
+  /** The status changed. */
+  status: { status: SessionStatus; previous: SessionStatus };
+  /** New tokens are in place after a refresh or re-authentication. */
+  refresh: { reason: RefreshReason; via: 'refresh' | 'reauthenticate'; attempts: number };
+  /** One refresh attempt failed; `willRetry` tells whether another attempt follows. */
+  'refresh-error': { error: unknown; attempt: number; kind: FailureKind; willRetry: boolean };
+  /** The refresh token was rejected and `reauthenticate` is being asked for new tokens. */
+  'reauth-required': { error: unknown };
+  /** The session ended; parked requests were rejected with `SessionExpiredError`. Emitted once per expiry. */
+  expired: { reason: ExpiryReason };
+  /** The stored tokens changed (set, refreshed or cleared). */
+  tokens: { hasTokens: boolean };
+  /** Something was off but the session carried on. */
+  warning: { error: Error };
+}
+
+export type SessionEvent = keyof SessionEventMap;
+
+/** How a failed refresh attempt is judged. */
+export type FailureKind = 'rejected' | 'transient' | 'invalid';
+
+/** Options of {@link createSession}. */
+export interface SessionOptions {
+  /** Tokens to start with; when absent, the storage is read. */
+  tokens?: Tokens | undefined;
+  /**
+   * Obtains a new token set. Throw an error with `status` (or `response.status`) 400, 401 or 403 when
+   * the refresh token is rejected; any other failure is treated as transient and retried with backoff.
+   */
+  refresh: (context: RefreshContext) => Promise<Tokens>;
+  /**
+   * Origins that may receive the bearer token, e.g. `['https://api.example.com']`.
+   * Default: the page's own origin. Required where there is no page (Node, workers without location).
+   */
+  origins?: readonly string[] | undefined;
+  /**
+   * Asks the user to sign in again (e.g. a password dialog) when the refresh token is rejected.
+   * Resolve new tokens to resume every parked request, or `null` when the user declines.
+   */
+  reauthenticate?: ((context: ReauthContext) => Promise<Tokens | null>) | undefined;
+  /** Milliseconds a request waits for a refresh, all attempts included. Default 30 000. */
+  refreshTimeout?: number | undefined;
+  /** Milliseconds a request waits for `reauthenticate`. Default 300 000 (a person is typing). */
+  reauthTimeout?: number | undefined;
+  /** Refresh this many milliseconds before expiry (at most a quarter of the token's lifetime). Default 30 000. */
+  leeway?: number | undefined;
+  /** Backoff between transient refresh failures. Defaults: 250 ms doubling up to 4 000 ms, with jitter. */
+  retryDelay?: { base?: number | undefined; max?: number | undefined } | undefined;
+  /** Where tokens persist. Default: memory. See `webStorage()`. */
+  storage?: TokenStorage | undefined;
+  /** The transport `session.fetch` wraps. Default: the global `fetch`, looked up on every call. */
+  fetch?: typeof fetch | undefined;
+  /** Base for relative URLs. Default: the page's location. */
+  baseUrl?: string | URL | undefined;
+  /** The clock, in epoch milliseconds. Default: `Date.now`. */
+  now?: (() => number) | undefined;
+}
+
+/** One HTTP exchange as a transport adapter describes it to {@link Session.run}. */
+export interface Exchange<R> {
+  /** Where the request goes; decides whether the token may be attached. */
+  readonly url: string | URL;
+  /** Sends the request once, with this Authorization header value (undefined: send none). */
+  send(authorization: string | undefined): Promise<R>;
+  /** The HTTP status of a result. */
+  status(result: R): number;
+  /** Releases a 401 result that a replay replaces (e.g. cancels its body). */
+  discard?(result: R): void;
+  /** Rejects waits for a refresh promptly when aborted. */
+  readonly signal?: AbortSignal | null | undefined;
+  /** False when the body cannot be sent twice: the refresh still happens, then `UnreplayableBodyError`. */
+  readonly replayable?: boolean | undefined;
+}
+
+/** A session: token state, one refresh at a time, and the request cycle built on them. */
+export interface Session {
+  /** `fetch` with the session's token attached and 401s recovered. Same contract as `fetch`. */
+  readonly fetch: typeof fetch;
+  /** Runs one exchange through the request cycle: used by transport adapters such as `@expiryproof/axios`. */
+  run<R>(exchange: Exchange<R>): Promise<R>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends SessionEvent>(event: E, listener: (payload: SessionEventMap[E]) => void): () => void;
+  /** Puts new tokens in place (after a login), resuming any parked request. Throws `InvalidTokensError` on bad input. */
+  setTokens(tokens: Tokens): void;
+  /** The current access token, or null. */
+  getAccessToken(): string | null;
+  /** The current status. */
+  getStatus(): SessionStatus;
+  /** Refreshes now (or joins the refresh under way). */
+  refresh(): Promise<void>;
+  /** Forgets the tokens (logout). Parked requests reject with `SessionExpiredError('cleared')`. */
+  clear(): void;
+}
