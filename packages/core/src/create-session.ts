@@ -46,18 +46,21 @@ export function createSession(options: SessionOptions): Session {
   const policy = createOriginPolicy(options.origins, options.baseUrl);
   // Looked up per call so test tools that patch the global fetch later still see our requests.
   const transport: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
-  const store = createTokenStore({
-    storage: options.storage,
-    initial: options.tokens,
-    leeway,
-    now,
-    warn: (error: SessionWarning) => emitter.emit('warning', { error }),
+  // Warnings raised while the session is built are held until the caller has had a chance to subscribe.
+  let early: SessionWarning[] | undefined = [];
+  const warn = (error: SessionWarning) => (early ? early.push(error) : emitter.emit('warning', { error }));
+  queueMicrotask(() => {
+    for (const error of early ?? []) emitter.emit('warning', { error });
+    early = undefined;
   });
+  const store = createTokenStore({ storage: options.storage, initial: options.tokens, leeway, now, warn });
 
   let status: SessionStatus = store.accessToken ? 'active' : 'signed-out';
   let flight: Flight | null = null;
   // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
   let mayRefresh = true;
+  // Requests that meet an expired session later are told why it ended.
+  let expiredBy: ExpiryReason = 'refresh-rejected';
 
   function setStatus(next: SessionStatus) {
     if (next === status) return;
@@ -74,6 +77,7 @@ export function createSession(options: SessionOptions): Session {
   function expire(reason: ExpiryReason, cause?: unknown): SessionExpiredError {
     changeTokens(null);
     if (status !== 'expired') {
+      expiredBy = reason;
       setStatus('expired');
       emitter.emit('expired', { reason });
     }
@@ -130,7 +134,7 @@ export function createSession(options: SessionOptions): Session {
   async function recover(used: Credential, signal: AbortSignal | null | undefined): Promise<Credential | null> {
     if (!flight) {
       if (status === 'expired') {
-        if (!options.reauthenticate) throw new SessionExpiredError('expired');
+        if (!options.reauthenticate) throw new SessionExpiredError(expiredBy);
         fly('unauthorized', true);
       } else if (used.generation !== store.generation) {
         // The token was replaced while this response was on its way: replay now, no new refresh.

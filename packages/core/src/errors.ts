@@ -13,7 +13,6 @@ export type ExpiryReason =
   | 'reauth-declined'
   | 'reauth-failed'
   | 'replay-rejected'
-  | 'expired'
   | 'cleared';
 
 /** Base class of every error this library throws. */

@@ -112,10 +112,13 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
     let loaded: Tokens | null = null;
     try {
       loaded = backend.load();
+    } catch (cause) {
+      warn(new SessionWarning('storage-failed', 'Stored tokens could not be read; starting without', { cause }));
+    }
+    try {
       if (loaded) set(validateTokens(loaded, 'storage'), true);
     } catch (cause) {
-      if (!InvalidTokensError.is(cause)) backend = undefined;
-      warn(new SessionWarning('stored-tokens-invalid', 'Stored tokens could not be read; starting without', { cause }));
+      warn(new SessionWarning('stored-tokens-invalid', 'Stored tokens are malformed; starting without', { cause }));
     }
   }
 
