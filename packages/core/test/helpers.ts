@@ -50,3 +50,18 @@ export function sessionFor(server: AuthServer, tokens: Tokens | undefined, optio
   }
   return { session, events, count: (type: string) => events.filter((e) => e.type === type).length };
 }
+
+export interface Echo {
+  method: string;
+  contentType: string | null;
+  length: number;
+  base64: string;
+}
+
+/** An echo with any multipart boundary (random per serialisation) replaced, so two sends compare equal. */
+export function normalizeEcho(echo: Echo): Echo {
+  const boundary = echo.contentType?.match(/boundary=(.+)$/)?.[1];
+  if (!boundary) return echo;
+  const body = Buffer.from(echo.base64, 'base64').toString('latin1').split(boundary).join('BOUNDARY');
+  return { ...echo, contentType: echo.contentType!.replace(boundary, 'BOUNDARY'), base64: body, length: 0 };
+}
