@@ -36,7 +36,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -54,7 +58,10 @@ function parseJson(buffer: Buffer): Record<string, unknown> | undefined {
  * and over HTTP under /__control, so a server in another process can be steered the same way.
  */
 export async function startAuthServer(options: AuthServerOptions = {}) {
-  const tokens = createTokenService({ accessTtlMs: options.accessTtlMs ?? 60_000, format: options.format ?? 'jwt' });
+  const tokens = createTokenService({
+    accessTtlMs: options.accessTtlMs ?? 60_000,
+    format: options.format ?? 'jwt',
+  });
   const stats = { logins: 0, refreshCalls: 0, refreshSucceeded: 0, apiCalls: 0, unauthorized: 0 };
   const log: LoggedRequest[] = [];
   const faults: RefreshFault[] = [];
@@ -85,7 +92,12 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     if (url.pathname === '/api/public') return send(res, 200, { ok: true });
     if (!user) {
       stats.unauthorized++;
-      return send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return send(
+        res,
+        401,
+        { error: 'invalid_token' },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
     }
     if (url.pathname === '/api/echo') {
       return send(res, 200, {
@@ -131,7 +143,8 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     if (req.method === 'POST' && url.pathname === '/auth/login') {
       const input = parseJson(body);
       const email = input?.email;
-      if (typeof email !== 'string' || typeof input?.password !== 'string') return send(res, 400, { error: 'invalid_request' });
+      if (typeof email !== 'string' || typeof input?.password !== 'string')
+        return send(res, 400, { error: 'invalid_request' });
       if (USERS.get(email) !== input.password) return send(res, 401, { error: 'invalid_credentials' });
       stats.logins++;
       return send(res, 200, await tokens.issue(email));
@@ -157,7 +170,9 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     });
   });
   server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
 

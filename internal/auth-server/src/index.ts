@@ -1,1 +1,7 @@
-export { type AuthServer, type AuthServerOptions, type LoggedRequest, type RefreshFault, startAuthServer } from './http-server.js';
+export {
+  type AuthServer,
+  type AuthServerOptions,
+  type LoggedRequest,
+  type RefreshFault,
+  startAuthServer,
+} from './http-server.js';

@@ -57,7 +57,11 @@ export function createTokenService(options: TokenServiceOptions) {
   async function issue(user: string, family = randomToken(12)): Promise<IssuedTokens> {
     const refreshToken = randomToken();
     refreshTokens.set(hash(refreshToken), { family, user, spent: false });
-    return { accessToken: await issueAccess(user), refreshToken, expiresIn: Math.round(options.accessTtlMs / 1000) };
+    return {
+      accessToken: await issueAccess(user),
+      refreshToken,
+      expiresIn: Math.round(options.accessTtlMs / 1000),
+    };
   }
 
   return {

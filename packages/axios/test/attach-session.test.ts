@@ -97,7 +97,10 @@ describe('attachSession(axios)', () => {
     const withDialog = client(fresh, { reauthenticate });
     ctx.server.expireAccessTokens();
     ctx.server.revokeRefreshTokens();
-    const results = await Promise.all([withDialog.api.get('/api/a'), withDialog.api.post('/api/echo', { bio: 'kept' })]);
+    const results = await Promise.all([
+      withDialog.api.get('/api/a'),
+      withDialog.api.post('/api/echo', { bio: 'kept' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     expect(Buffer.from(results[1]!.data.base64, 'base64').toString()).toBe('{"bio":"kept"}');
     expect(reauthenticate).toHaveBeenCalledTimes(1);

@@ -10,7 +10,14 @@ import { createEmitter } from './session/emitter.js';
 import { createOriginPolicy } from './session/origins.js';
 import { type Flight, startFlight } from './session/refresh-flight.js';
 import { type Credential, createTokenStore, validateTokens } from './session/token-store.js';
-import type { Exchange, RefreshReason, Session, SessionOptions, SessionStatus, Tokens } from './session/types.js';
+import type {
+  Exchange,
+  RefreshReason,
+  Session,
+  SessionOptions,
+  SessionStatus,
+  Tokens,
+} from './session/types.js';
 import { waitFor } from './session/wait.js';
 
 function duration(value: number | undefined, fallback: number, name: string): number {
@@ -37,7 +44,8 @@ function duration(value: number | undefined, fallback: number, name: string): nu
  * await session.fetch('https://api.example.com/profile');
  */
 export function createSession(options: SessionOptions): Session {
-  if (typeof options?.refresh !== 'function') throw new ConfigurationError('options.refresh must be a function');
+  if (typeof options?.refresh !== 'function')
+    throw new ConfigurationError('options.refresh must be a function');
   const refreshTimeout = duration(options.refreshTimeout, 30_000, 'refreshTimeout');
   const reauthTimeout = duration(options.reauthTimeout, 300_000, 'reauthTimeout');
   const leeway = duration(options.leeway, 30_000, 'leeway');
@@ -101,7 +109,8 @@ export function createSession(options: SessionOptions): Session {
         },
         expire,
         restoreStatus() {
-          if (status === 'refreshing' || status === 'reauth-required') setStatus(store.accessToken ? 'active' : 'signed-out');
+          if (status === 'refreshing' || status === 'reauth-required')
+            setStatus(store.accessToken ? 'active' : 'signed-out');
         },
       },
       reason,
@@ -131,7 +140,10 @@ export function createSession(options: SessionOptions): Session {
   }
 
   /** After a 401 for `used`: the credential to replay with, or null when the 401 stands. */
-  async function recover(used: Credential, signal: AbortSignal | null | undefined): Promise<Credential | null> {
+  async function recover(
+    used: Credential,
+    signal: AbortSignal | null | undefined,
+  ): Promise<Credential | null> {
     if (!flight) {
       if (status === 'expired') {
         if (!options.reauthenticate) throw new SessionExpiredError(expiredBy);

@@ -17,7 +17,6 @@ export type ExpiryReason =
 
 /** Base class of every error this library throws. */
 export class ExpiryproofError extends Error {
-
   /** The brand that cross-realm guards read; equal to `name`. */
   get [BRAND](): string {
     return this.name;
@@ -27,9 +26,12 @@ export class ExpiryproofError extends Error {
    * True when `value` is an expiryproof error of this class, from any realm or copy of the library.
    * Safe to pass unbound, e.g. `errors.filter(SessionExpiredError.is)`.
    */
-  static is<T extends ExpiryproofError>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
-    return brandMatches(value, this.prototype.name);
-  }
+  declare static is: <T extends ExpiryproofError>(
+    this: abstract new (
+      ...args: never[]
+    ) => T,
+    value: unknown,
+  ) => value is T;
 }
 
 function brandMatches(value: unknown, name: string): boolean {
@@ -58,16 +60,13 @@ export class RefreshTimeoutError extends ExpiryproofError {
 }
 
 /** `refresh` or `reauthenticate` resolved with something that is not a token set. */
-export class InvalidTokensError extends ExpiryproofError {
-}
+export class InvalidTokensError extends ExpiryproofError {}
 
 /** A request body cannot be sent twice, so the request could not be replayed after a refresh. */
-export class UnreplayableBodyError extends ExpiryproofError {
-}
+export class UnreplayableBodyError extends ExpiryproofError {}
 
 /** The options given to a factory are not usable. */
-export class ConfigurationError extends ExpiryproofError {
-}
+export class ConfigurationError extends ExpiryproofError {}
 
 /** Reported through the `warning` event: something was off but the session carried on. */
 export class SessionWarning extends ExpiryproofError {

@@ -1,8 +1,8 @@
 export { createSession } from './create-session.js';
 export {
   ConfigurationError,
-  type ExpiryReason,
   ExpiryproofError,
+  type ExpiryReason,
   HttpStatusError,
   InvalidTokensError,
   RefreshTimeoutError,

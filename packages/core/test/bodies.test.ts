@@ -16,7 +16,10 @@ const streamOf = (...chunks: string[]) =>
 async function replayMatches(makeInit: () => RequestInit, viaRequest = false) {
   const { session } = sessionFor(ctx.server, ctx.tokens);
   const url = `${ctx.server.origin}/api/echo`;
-  const send = () => (viaRequest ? session.fetch(new Request(url, { method: 'POST', ...makeInit() })) : session.fetch(url, { method: 'POST', ...makeInit() }));
+  const send = () =>
+    viaRequest
+      ? session.fetch(new Request(url, { method: 'POST', ...makeInit() }))
+      : session.fetch(url, { method: 'POST', ...makeInit() });
   const reference = (await (await send()).json()) as Echo;
   ctx.server.expireAccessTokens();
   const replayedRes = await send();
@@ -30,8 +33,13 @@ async function replayMatches(makeInit: () => RequestInit, viaRequest = false) {
 
 describe('request bodies replay byte for byte', () => {
   it('string', () => replayMatches(() => ({ body: 'plain text body' })));
-  it('JSON', () => replayMatches(() => ({ body: JSON.stringify({ bio: 'unsaved ✍️ input' }), headers: { 'content-type': 'application/json' } })));
-  it('URLSearchParams', () => replayMatches(() => ({ body: new URLSearchParams({ a: '1', b: 'two words' }) })));
+  it('JSON', () =>
+    replayMatches(() => ({
+      body: JSON.stringify({ bio: 'unsaved ✍️ input' }),
+      headers: { 'content-type': 'application/json' },
+    })));
+  it('URLSearchParams', () =>
+    replayMatches(() => ({ body: new URLSearchParams({ a: '1', b: 'two words' }) })));
   it('FormData', () =>
     replayMatches(() => {
       const form = new FormData();
@@ -43,12 +51,18 @@ describe('request bodies replay byte for byte', () => {
   it('ArrayBuffer', () => replayMatches(() => ({ body: bytes.slice().buffer })));
   it('Uint8Array', () => replayMatches(() => ({ body: bytes.slice() })));
   it('ReadableStream (one-shot: buffered before the first send)', async () => {
-    const echo = await replayMatches(() => ({ body: streamOf('chunk-1|', 'chunk-2'), duplex: 'half' }) as RequestInit);
+    const echo = await replayMatches(
+      () => ({ body: streamOf('chunk-1|', 'chunk-2'), duplex: 'half' }) as RequestInit,
+    );
     expect(Buffer.from(echo.base64, 'base64').toString()).toBe('chunk-1|chunk-2');
   });
-  it('a Request object with a body', () => replayMatches(() => ({ body: JSON.stringify({ via: 'Request' }) }), true));
+  it('a Request object with a body', () =>
+    replayMatches(() => ({ body: JSON.stringify({ via: 'Request' }) }), true));
   it('a Request object with a stream body', async () => {
-    const echo = await replayMatches(() => ({ body: streamOf('streamed ', 'request'), duplex: 'half' }) as RequestInit, true);
+    const echo = await replayMatches(
+      () => ({ body: streamOf('streamed ', 'request'), duplex: 'half' }) as RequestInit,
+      true,
+    );
     expect(Buffer.from(echo.base64, 'base64').toString()).toBe('streamed request');
   });
 });

@@ -1,5 +1,11 @@
 import { type AuthServer, startAuthServer } from '@expiryproof/auth-server';
-import { createSession, HttpStatusError, type RefreshContext, type SessionOptions, type Tokens } from '@expiryproof/core';
+import {
+  createSession,
+  HttpStatusError,
+  type RefreshContext,
+  type SessionOptions,
+  type Tokens,
+} from '@expiryproof/core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A `refresh` that calls the real server's rotating refresh endpoint, as an app would. */
@@ -37,7 +43,11 @@ export function useAuthServer(options: Parameters<typeof startAuthServer>[0] = {
 }
 
 /** A session wired to the server, with its events recorded. */
-export function sessionFor(server: AuthServer, tokens: Tokens | undefined, options: Partial<SessionOptions> = {}) {
+export function sessionFor(
+  server: AuthServer,
+  tokens: Tokens | undefined,
+  options: Partial<SessionOptions> = {},
+) {
   const session = createSession({
     tokens,
     origins: [server.origin],
@@ -45,7 +55,15 @@ export function sessionFor(server: AuthServer, tokens: Tokens | undefined, optio
     ...options,
   });
   const events: Array<{ type: string; payload: unknown }> = [];
-  for (const type of ['status', 'refresh', 'refresh-error', 'reauth-required', 'expired', 'tokens', 'warning'] as const) {
+  for (const type of [
+    'status',
+    'refresh',
+    'refresh-error',
+    'reauth-required',
+    'expired',
+    'tokens',
+    'warning',
+  ] as const) {
     session.on(type, (payload) => events.push({ type, payload }));
   }
   return { session, events, count: (type: string) => events.filter((e) => e.type === type).length };

@@ -24,13 +24,21 @@ describe('proactive refresh before expiry', () => {
   it('uses expiresAt for opaque tokens, and refreshes opaque tokens without expiry only on 401', async () => {
     let offset = 0;
     const now = () => Date.now() + offset;
-    const timed = sessionFor(jwt.server, { accessToken: 'opaque-token', refreshToken: jwt.tokens.refreshToken, expiresAt: now() + 4_000 }, { now });
+    const timed = sessionFor(
+      jwt.server,
+      { accessToken: 'opaque-token', refreshToken: jwt.tokens.refreshToken, expiresAt: now() + 4_000 },
+      { now },
+    );
     offset = 3_500;
     await timed.session.fetch(`${jwt.server.origin}/api/data`);
     expect(jwt.server.stats()).toMatchObject({ refreshCalls: 1, unauthorized: 0 });
 
     const fresh = await jwt.server.login();
-    const untimed = sessionFor(jwt.server, { accessToken: 'opaque-token', refreshToken: fresh.refreshToken }, { now });
+    const untimed = sessionFor(
+      jwt.server,
+      { accessToken: 'opaque-token', refreshToken: fresh.refreshToken },
+      { now },
+    );
     offset = 10_000_000;
     await untimed.session.fetch(`${jwt.server.origin}/api/data`);
     expect(jwt.server.stats()).toMatchObject({ refreshCalls: 2, unauthorized: 1 });
@@ -43,14 +51,20 @@ describe('proactive refresh before expiry', () => {
       now: ahead,
     });
     session.setTokens(jwt.tokens);
-    for (let i = 0; i < 5; i++) expect((await session.fetch(`${jwt.server.origin}/api/data`)).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await session.fetch(`${jwt.server.origin}/api/data`)).status).toBe(200);
     expect(jwt.server.stats().refreshCalls).toBe(0);
-    const warnings = events.filter((e) => e.type === 'warning').map((e) => (e.payload as { error: { code: string } }).error.code);
+    const warnings = events
+      .filter((e) => e.type === 'warning')
+      .map((e) => (e.payload as { error: { code: string } }).error.code);
     expect(warnings).toEqual(['clock-skew']);
   });
 
   it('treats a malformed JWT as an opaque token', async () => {
-    const { session, events } = sessionFor(jwt.server, { accessToken: 'a.%%%not-base64.c', refreshToken: jwt.tokens.refreshToken });
+    const { session, events } = sessionFor(jwt.server, {
+      accessToken: 'a.%%%not-base64.c',
+      refreshToken: jwt.tokens.refreshToken,
+    });
     const res = await session.fetch(`${jwt.server.origin}/api/data`);
     expect(res.status).toBe(200);
     expect(jwt.server.stats().refreshCalls).toBe(1);

@@ -56,7 +56,9 @@ describe('refresh failures are classified', () => {
       },
     });
     ctx.server.revokeRefreshTokens();
-    await expect(again.session.fetch(`${ctx.server.origin}/api/data`)).rejects.toSatisfy(SessionExpiredError.is);
+    await expect(again.session.fetch(`${ctx.server.origin}/api/data`)).rejects.toSatisfy(
+      SessionExpiredError.is,
+    );
     const before = ctx.server.stats().refreshCalls;
     expect((await again.session.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
     expect(ctx.server.stats().refreshCalls).toBe(before);
@@ -64,7 +66,9 @@ describe('refresh failures are classified', () => {
   });
 
   it('a refresh endpoint that blips (503, then a dropped connection) is retried: no expiry, the request succeeds', async () => {
-    const { session, events, count } = sessionFor(ctx.server, ctx.tokens, { retryDelay: { base: 10, max: 20 } });
+    const { session, events, count } = sessionFor(ctx.server, ctx.tokens, {
+      retryDelay: { base: 10, max: 20 },
+    });
     ctx.server.expireAccessTokens();
     ctx.server.faults.push({ status: 503 }, { drop: true });
     const results = await Promise.all(many(3, session.fetch, ctx.server.origin));

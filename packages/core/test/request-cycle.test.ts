@@ -60,7 +60,9 @@ describe('request cycle through session.fetch against a rotating-token server', 
     const { session, count, events } = sessionFor(ctx.server, ctx.tokens);
     ctx.server.expireAccessTokens();
     ctx.server.state.alwaysUnauthorized = true;
-    const results = await Promise.all(Array.from({ length: 10 }, () => session.fetch(`${ctx.server.origin}/api/data`)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => session.fetch(`${ctx.server.origin}/api/data`)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(401));
     expect(ctx.server.sent('/api/data').length).toBe(20);
     expect(ctx.server.stats().refreshCalls).toBe(1);
@@ -99,7 +101,9 @@ describe('request cycle through session.fetch against a rotating-token server', 
 
   it('leaves a caller-supplied Authorization header alone', async () => {
     const { session } = sessionFor(ctx.server, ctx.tokens);
-    const res = await session.fetch(`${ctx.server.origin}/api/data`, { headers: { Authorization: 'Bearer mine' } });
+    const res = await session.fetch(`${ctx.server.origin}/api/data`, {
+      headers: { Authorization: 'Bearer mine' },
+    });
     expect(res.status).toBe(401);
     expect(ctx.server.stats().refreshCalls).toBe(0);
     expect(ctx.server.sent('/api/data')).toHaveLength(1);
@@ -110,7 +114,10 @@ describe('request cycle through session.fetch against a rotating-token server', 
     const second = await ctx.server.login();
     const b = sessionFor(ctx.server, second);
     ctx.server.expireAccessTokens();
-    await Promise.all([a.session.fetch(`${ctx.server.origin}/api/a`), b.session.fetch(`${ctx.server.origin}/api/b`)]);
+    await Promise.all([
+      a.session.fetch(`${ctx.server.origin}/api/a`),
+      b.session.fetch(`${ctx.server.origin}/api/b`),
+    ]);
     expect(ctx.server.stats().refreshCalls).toBe(2);
     expect(a.session.getAccessToken()).not.toBe(b.session.getAccessToken());
     b.session.clear();

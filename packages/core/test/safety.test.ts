@@ -26,9 +26,18 @@ function memoryArea(broken = false): Storage {
     },
     clear: () => map.clear(),
     key: (i: number) => [...map.keys()][i] ?? null,
-    getItem: (k: string) => (guard(), map.get(k) ?? null),
-    setItem: (k: string, v: string) => (guard(), void map.set(k, v)),
-    removeItem: (k: string) => (guard(), void map.delete(k)),
+    getItem(k: string) {
+      guard();
+      return map.get(k) ?? null;
+    },
+    setItem(k: string, v: string) {
+      guard();
+      map.set(k, v);
+    },
+    removeItem(k: string) {
+      guard();
+      map.delete(k);
+    },
   };
 }
 
@@ -55,8 +64,12 @@ describe('bad input gets a typed error', () => {
     expect(() => createSession({} as never)).toThrow(ConfigurationError);
     expect(() => createSession({ refresh })).toThrow(/origins/);
     expect(() => createSession({ refresh, origins: ['not a url'] })).toThrow(ConfigurationError);
-    expect(() => createSession({ refresh, origins: ['http://a.test'], refreshTimeout: -1 })).toThrow(ConfigurationError);
-    expect(() => createSession({ refresh, origins: ['http://a.test'], leeway: Number.NaN })).toThrow(ConfigurationError);
+    expect(() => createSession({ refresh, origins: ['http://a.test'], refreshTimeout: -1 })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => createSession({ refresh, origins: ['http://a.test'], leeway: Number.NaN })).toThrow(
+      ConfigurationError,
+    );
   });
 
   it('rejects token sets without an accessToken with InvalidTokensError, and never echoes their values', () => {
@@ -68,7 +81,9 @@ describe('bad input gets a typed error', () => {
     } catch (error) {
       expect(String(error)).not.toContain('secret-access');
     }
-    expect(() => createSession({ refresh, origins: ['http://a.test'], tokens: {} as never })).toThrow(InvalidTokensError);
+    expect(() => createSession({ refresh, origins: ['http://a.test'], tokens: {} as never })).toThrow(
+      InvalidTokensError,
+    );
   });
 
   it('persists through webStorage, and falls back to memory with a warning when storage throws', async () => {
@@ -84,7 +99,9 @@ describe('bad input gets a typed error', () => {
     await Promise.resolve();
     broken.session.setTokens(ctx.tokens);
     expect((await broken.session.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
-    const warnings = broken.events.filter((e) => e.type === 'warning').map((e) => (e.payload as { error: { code: string } }).error.code);
+    const warnings = broken.events
+      .filter((e) => e.type === 'warning')
+      .map((e) => (e.payload as { error: { code: string } }).error.code);
     expect(warnings).toEqual(['storage-failed', 'storage-failed']);
   });
 
@@ -98,7 +115,8 @@ describe('bad input gets a typed error', () => {
     expect(malformed.session.getAccessToken()).toBeNull();
     // Raised while the session was built, delivered once listeners could subscribe.
     await Promise.resolve();
-    const codes = (list: typeof events) => list.map((e) => (e.payload as { error: { code: string } }).error.code);
+    const codes = (list: typeof events) =>
+      list.map((e) => (e.payload as { error: { code: string } }).error.code);
     expect(codes(events)).toEqual(['storage-failed']);
     expect(codes(malformed.events)).toEqual(['stored-tokens-invalid']);
   });

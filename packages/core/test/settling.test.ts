@@ -29,7 +29,9 @@ describe('every promise settles', () => {
     ctx.server.state.refreshDelayMs = 200;
     const first = session.fetch(`${ctx.server.origin}/api/a`);
     await new Promise((r) => setTimeout(r, 30));
-    const error = await session.fetch(`${ctx.server.origin}/api/b`, { signal: AbortSignal.abort() }).catch((e) => e);
+    const error = await session
+      .fetch(`${ctx.server.origin}/api/b`, { signal: AbortSignal.abort() })
+      .catch((e) => e);
     expect((error as Error).name).toBe('AbortError');
     expect((await first).status).toBe(200);
   });

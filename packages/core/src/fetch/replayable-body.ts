@@ -8,7 +8,9 @@ export function isOneShot(body: unknown): body is ReadableStream<Uint8Array> | A
   return typeof (body as ReadableStream).getReader === 'function' || Symbol.asyncIterator in body;
 }
 
-export async function bufferBody(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
+export async function bufferBody(
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const iterable: AsyncIterable<Uint8Array> =

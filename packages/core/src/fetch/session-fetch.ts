@@ -3,7 +3,12 @@ import { bufferBody, isOneShot } from './replayable-body.js';
 
 function isRequest(value: unknown): value is Request {
   // Duck-typed so a Request from another realm or polyfill is recognised too.
-  return typeof value === 'object' && value !== null && typeof (value as Request).clone === 'function' && 'url' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Request).clone === 'function' &&
+    'url' in value
+  );
 }
 
 const discard = (response: Response) => {
@@ -32,7 +37,9 @@ export function createSessionFetch(run: Session['run'], transport: typeof fetch)
         const sent = new Headers(headers);
         if (authorization) sent.set('authorization', authorization);
         // A Request body is read by sending it, so every attempt sends a fresh clone.
-        return request ? transport(new Request(request.clone(), { ...rest, headers: sent })) : transport(input, { ...rest, headers: sent });
+        return request
+          ? transport(new Request(request.clone(), { ...rest, headers: sent }))
+          : transport(input, { ...rest, headers: sent });
       },
     });
   } as typeof fetch;

@@ -13,7 +13,9 @@ export function readTimeClaims(token: string): TimeClaims | undefined {
   if (!part) return undefined;
   try {
     const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
+    const claims: unknown = JSON.parse(
+      atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')),
+    );
     const { exp, iat } = (claims ?? {}) as { exp?: unknown; iat?: unknown };
     if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
     return { exp, iat: typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined };

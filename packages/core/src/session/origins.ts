@@ -11,7 +11,10 @@ function pageLocation(): string | undefined {
   return (globalThis as { location?: { href?: string } }).location?.href;
 }
 
-export function createOriginPolicy(origins: readonly string[] | undefined, baseUrl: string | URL | undefined): OriginPolicy {
+export function createOriginPolicy(
+  origins: readonly string[] | undefined,
+  baseUrl: string | URL | undefined,
+): OriginPolicy {
   const base = baseUrl === undefined ? pageLocation() : String(baseUrl);
   const list = origins ?? (base ? [base] : undefined);
   if (!list) {

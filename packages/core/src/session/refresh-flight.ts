@@ -1,5 +1,5 @@
-import { RefreshTimeoutError, type SessionExpiredError } from '../errors.js';
 import type { ExpiryReason } from '../errors.js';
+import { RefreshTimeoutError, type SessionExpiredError } from '../errors.js';
 import { classifyFailure } from './classify.js';
 import type { Emitter } from './emitter.js';
 import { validateTokens } from './token-store.js';
@@ -79,11 +79,20 @@ export function startFlight(
 
   async function refreshPhase(): Promise<unknown> {
     deps.setStatus('refreshing');
-    timer = setTimeout(() => settle(new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError })), deps.refreshTimeout);
+    timer = setTimeout(
+      () => settle(new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError })),
+      deps.refreshTimeout,
+    );
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await waitFor(
-          options.refresh({ refreshToken: deps.refreshToken(), signal, fetch: deps.transport, reason, attempt }),
+          options.refresh({
+            refreshToken: deps.refreshToken(),
+            signal,
+            fetch: deps.transport,
+            reason,
+            attempt,
+          }),
           signal,
         );
         if (done) return;

@@ -80,8 +80,15 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
       // A fresh token that already looks expired, or was issued in our future, means the clocks
       // disagree: trust the token's own lifetime (exp - iat) measured on our clock instead.
       const issued = claims.iat === undefined ? undefined : claims.iat * 1000;
-      if (!fromStorage && issued !== undefined && claims.exp > claims.iat! && (lifetime <= 0 || issued > at + 60_000)) {
-        warn(new SessionWarning('clock-skew', 'Token times disagree with this clock; using the token lifetime'));
+      if (
+        !fromStorage &&
+        issued !== undefined &&
+        claims.exp > claims.iat! &&
+        (lifetime <= 0 || issued > at + 60_000)
+      ) {
+        warn(
+          new SessionWarning('clock-skew', 'Token times disagree with this clock; using the token lifetime'),
+        );
         lifetime = expiresAt - issued;
         expiresAt = at + lifetime;
       }
@@ -92,7 +99,12 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
         refreshAt = expiresAt - (fromStorage ? leeway : Math.min(leeway, lifetime / 4));
       } else {
         // Refreshing proactively now would loop: rely on the server's 401 for this token.
-        warn(new SessionWarning('clock-skew', 'New token is already expired by this clock; refreshing on 401 only'));
+        warn(
+          new SessionWarning(
+            'clock-skew',
+            'New token is already expired by this clock; refreshing on 401 only',
+          ),
+        );
       }
     }
     return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt, refreshAt };
@@ -102,7 +114,9 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
     held = tokens ? hold(tokens, fromStorage) : null;
     generation++;
     if (!fromStorage) {
-      persist(held && { accessToken: held.accessToken, refreshToken: held.refreshToken, expiresAt: held.expiresAt });
+      persist(
+        held && { accessToken: held.accessToken, refreshToken: held.refreshToken, expiresAt: held.expiresAt },
+      );
     }
   }
 
@@ -113,12 +127,18 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
     try {
       loaded = backend.load();
     } catch (cause) {
-      warn(new SessionWarning('storage-failed', 'Stored tokens could not be read; starting without', { cause }));
+      warn(
+        new SessionWarning('storage-failed', 'Stored tokens could not be read; starting without', { cause }),
+      );
     }
     try {
       if (loaded) set(validateTokens(loaded, 'storage'), true);
     } catch (cause) {
-      warn(new SessionWarning('stored-tokens-invalid', 'Stored tokens are malformed; starting without', { cause }));
+      warn(
+        new SessionWarning('stored-tokens-invalid', 'Stored tokens are malformed; starting without', {
+          cause,
+        }),
+      );
     }
   }
 

@@ -11,7 +11,10 @@ export interface WebStorageOptions {
  * Anything a script on the page can read, an XSS can read too: prefer memory plus an httpOnly
  * refresh cookie where the server allows it.
  */
-export function webStorage(area: Storage, { key = 'expiryproof.tokens' }: WebStorageOptions = {}): TokenStorage {
+export function webStorage(
+  area: Storage,
+  { key = 'expiryproof.tokens' }: WebStorageOptions = {},
+): TokenStorage {
   return {
     load() {
       const raw = area.getItem(key);
