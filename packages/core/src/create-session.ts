@@ -63,7 +63,7 @@ export function createSession(options: SessionOptions): Session {
   });
   const store = createTokenStore({ storage: options.storage, initial: options.tokens, leeway, now, warn });
 
-  let status: SessionStatus = store.accessToken ? 'active' : 'signed-out';
+  let status: SessionStatus = store.tokens ? 'active' : 'signed-out';
   let flight: Flight | null = null;
   // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
   let mayRefresh = true;
@@ -99,7 +99,7 @@ export function createSession(options: SessionOptions): Session {
         options,
         refreshTimeout,
         reauthTimeout,
-        refreshToken: () => store.refreshToken,
+        refreshToken: () => store.tokens?.refreshToken,
         transport,
         emit: emitter.emit,
         setStatus,
@@ -110,7 +110,7 @@ export function createSession(options: SessionOptions): Session {
         expire,
         restoreStatus() {
           if (status === 'refreshing' || status === 'reauth-required')
-            setStatus(store.accessToken ? 'active' : 'signed-out');
+            setStatus(store.tokens ? 'active' : 'signed-out');
         },
       },
       reason,
@@ -123,18 +123,22 @@ export function createSession(options: SessionOptions): Session {
     return started;
   }
 
-  /** The credential for a request about to go out: waits for a refresh under way, or starts one when due. */
-  async function credentialFor(signal: AbortSignal | null | undefined): Promise<Credential> {
+  /**
+   * The credential for a request about to go out: waits for a refresh under way, or starts one when due.
+   * Synchronous when nothing is pending, so the hot path costs no extra tick.
+   */
+  function credentialFor(signal: AbortSignal | null | undefined): Credential | Promise<Credential> {
     if (!flight && mayRefresh && store.due()) fly('proactive');
-    const current = flight;
-    if (current) {
-      try {
-        await waitFor(current.promise, signal);
-      } catch (error) {
-        // A proactive refresh that failed transiently need not stop a request whose token still works.
-        const stillUsable = current.reason === 'proactive' && !SessionExpiredError.is(error) && store.fresh();
-        if (signal?.aborted || !stillUsable || !store.accessToken) throw error;
-      }
+    return flight ? afterFlight(flight, signal) : store.credential();
+  }
+
+  async function afterFlight(current: Flight, signal: AbortSignal | null | undefined): Promise<Credential> {
+    try {
+      await waitFor(current.promise, signal);
+    } catch (error) {
+      // A proactive refresh that failed transiently need not stop a request whose token still works.
+      const stillUsable = current.reason === 'proactive' && !SessionExpiredError.is(error) && store.fresh();
+      if (signal?.aborted || !stillUsable || !store.tokens) throw error;
     }
     return store.credential();
   }
@@ -165,7 +169,8 @@ export function createSession(options: SessionOptions): Session {
     const url = policy.resolve(exchange.url);
     if (!url || !policy.allows(url)) return exchange.send(undefined);
     const { signal } = exchange;
-    const used = await credentialFor(signal);
+    const pending = credentialFor(signal);
+    const used = pending instanceof Promise ? await pending : pending;
     const first = await exchange.send(used.authorization);
     if (exchange.status(first) !== 401) return first;
     let retry: Credential | null;
@@ -198,7 +203,7 @@ export function createSession(options: SessionOptions): Session {
       setStatus('active');
       flight?.end();
     },
-    getAccessToken: () => store.accessToken,
+    getAccessToken: () => store.tokens?.accessToken ?? null,
     getStatus: () => status,
     refresh() {
       mayRefresh = true;

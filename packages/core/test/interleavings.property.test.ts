@@ -112,7 +112,7 @@ describe('interleavings (property-based)', () => {
             try {
               await session.fetch(`${r.foreign ? OTHER : API}/x`, {
                 method: r.withBody ? 'POST' : 'GET',
-                body: r.withBody ? `body ${i}` : undefined,
+                ...(r.withBody ? { body: `body ${i}` } : {}),
                 headers: { 'x-id': String(i) },
                 signal: controller.signal,
               });

@@ -1,14 +1,30 @@
 import type { Session } from '../session/types.js';
 import { bufferBody, isOneShot } from './replayable-body.js';
 
+const AUTHORIZATION = 'authorization';
+
 function isRequest(value: unknown): value is Request {
   // Duck-typed so a Request from another realm or polyfill is recognised too.
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Request).clone === 'function' &&
-    'url' in value
-  );
+  return typeof value === 'object' && value !== null && typeof (value as Request).clone === 'function' && 'url' in value;
+}
+
+/** Whether the caller set Authorization itself, in any of the shapes fetch accepts. */
+function hasAuthorization(headers: HeadersInit | undefined): boolean {
+  if (!headers) return false;
+  if (typeof (headers as Headers).has === 'function') return (headers as Headers).has(AUTHORIZATION);
+  const names = Array.isArray(headers) ? headers.map(([name]) => name) : Object.keys(headers);
+  return names.some((name) => name.toLowerCase() === AUTHORIZATION);
+}
+
+/** The caller's headers plus ours, kept in the caller's shape: building a Headers object costs more than the rest of the wrapper. */
+function withAuthorization(headers: HeadersInit | undefined, authorization: string | undefined): HeadersInit | undefined {
+  if (!authorization) return headers;
+  if (!headers) return { [AUTHORIZATION]: authorization };
+  if (Array.isArray(headers)) return [...headers, [AUTHORIZATION, authorization]];
+  if (typeof (headers as Headers).has !== 'function') return { ...(headers as Record<string, string>), [AUTHORIZATION]: authorization };
+  const copy = new Headers(headers);
+  copy.set(AUTHORIZATION, authorization);
+  return copy;
 }
 
 const discard = (response: Response) => {
@@ -20,9 +36,9 @@ const discard = (response: Response) => {
 export function createSessionFetch(run: Session['run'], transport: typeof fetch): typeof fetch {
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = isRequest(input) ? input : undefined;
-    const headers = new Headers(init?.headers ?? request?.headers);
+    const headers = init?.headers ?? request?.headers;
     // A caller that sets its own Authorization manages it itself: not our token, not our 401.
-    if (headers.has('authorization')) return transport(input, init);
+    if (hasAuthorization(headers)) return transport(input, init);
 
     let body = init?.body;
     if (isOneShot(body)) body = await bufferBody(body);
@@ -34,12 +50,9 @@ export function createSessionFetch(run: Session['run'], transport: typeof fetch)
       status: (response) => response.status,
       discard,
       send(authorization) {
-        const sent = new Headers(headers);
-        if (authorization) sent.set('authorization', authorization);
+        const sent = { ...rest, headers: withAuthorization(headers, authorization) } as RequestInit;
         // A Request body is read by sending it, so every attempt sends a fresh clone.
-        return request
-          ? transport(new Request(request.clone(), { ...rest, headers: sent }))
-          : transport(input, { ...rest, headers: sent });
+        return request ? transport(new Request(request.clone(), sent)) : transport(input, sent);
       },
     });
   } as typeof fetch;

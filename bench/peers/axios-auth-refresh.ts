@@ -1,0 +1,34 @@
+import type { Agent as HttpAgent } from 'node:http';
+import axios from 'axios';
+import createAuthRefreshInterceptor from 'axios-auth-refresh';
+import type { Peer, PeerSetup } from './types.js';
+
+/** axios-auth-refresh 5.0.2, set up as its README documents. */
+export function axiosAuthRefresh({ origin, tokens }: PeerSetup, agent: HttpAgent): Peer {
+  const store = { ...tokens };
+  const api = axios.create({ baseURL: origin, httpAgent: agent });
+  api.interceptors.request.use((config) => {
+    config.headers.Authorization = `Bearer ${store.accessToken}`;
+    return config;
+  });
+  createAuthRefreshInterceptor(
+    api,
+    async (failedRequest: { response: { config: { headers: Record<string, string> } } }) => {
+      const { data } = await axios.post(
+        `${origin}/auth/refresh`,
+        { refreshToken: store.refreshToken },
+        { httpAgent: agent },
+      );
+      Object.assign(store, data);
+      failedRequest.response.config.headers.Authorization = `Bearer ${data.accessToken}`;
+    },
+  );
+  return {
+    name: 'axios-auth-refresh 5.0.2',
+    get: (path, signal) =>
+      api.get(path, { signal }).then(
+        () => true,
+        () => false,
+      ),
+  };
+}
