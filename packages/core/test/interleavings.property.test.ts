@@ -81,7 +81,10 @@ describe('interleavings (property-based)', () => {
               maxRefreshing = Math.max(maxRefreshing, refreshing);
               try {
                 const outcome = outcomes.shift() ?? 'ok';
-                const pending = outcome === 'hang' ? new Promise<never>(() => {}) : s.schedule(Promise.resolve(outcome), 'refresh');
+                const pending =
+                  outcome === 'hang'
+                    ? new Promise<never>(() => {})
+                    : s.schedule(Promise.resolve(outcome), 'refresh');
                 await abortable(pending, signal);
                 if (outcome === 'transient') throw new HttpStatusError(503);
                 if (outcome === 'rejected' || refreshToken !== server.refresh) {
@@ -103,7 +106,8 @@ describe('interleavings (property-based)', () => {
                   },
           });
 
-          for (let i = 0; i < expiries; i++) s.schedule(Promise.resolve(), `expire ${i}`).then(() => server.expire());
+          for (let i = 0; i < expiries; i++)
+            s.schedule(Promise.resolve(), `expire ${i}`).then(() => server.expire());
           const settled = requests.map(() => false);
           const all = requests.map(async (r, i) => {
             await s.schedule(Promise.resolve(), `start ${i}`);

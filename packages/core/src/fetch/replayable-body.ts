@@ -7,4 +7,5 @@ export function isOneShot(body: unknown): body is ReadableStream<Uint8Array> {
   return typeof body === 'object' && body !== null && ('getReader' in body || Symbol.asyncIterator in body);
 }
 
-export const bufferBody = (body: ReadableStream<Uint8Array>): Promise<ArrayBuffer> => new Response(body).arrayBuffer();
+export const bufferBody = (body: ReadableStream<Uint8Array>): Promise<ArrayBuffer> =>
+  new Response(body).arrayBuffer();

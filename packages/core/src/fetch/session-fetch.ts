@@ -5,7 +5,12 @@ const AUTHORIZATION = 'authorization';
 
 function isRequest(value: unknown): value is Request {
   // Duck-typed so a Request from another realm or polyfill is recognised too.
-  return typeof value === 'object' && value !== null && typeof (value as Request).clone === 'function' && 'url' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Request).clone === 'function' &&
+    'url' in value
+  );
 }
 
 /** Whether the caller set Authorization itself, in any of the shapes fetch accepts. */
@@ -17,11 +22,15 @@ function hasAuthorization(headers: HeadersInit | undefined): boolean {
 }
 
 /** The caller's headers plus ours, kept in the caller's shape: building a Headers object costs more than the rest of the wrapper. */
-function withAuthorization(headers: HeadersInit | undefined, authorization: string | undefined): HeadersInit | undefined {
+function withAuthorization(
+  headers: HeadersInit | undefined,
+  authorization: string | undefined,
+): HeadersInit | undefined {
   if (!authorization) return headers;
   if (!headers) return { [AUTHORIZATION]: authorization };
   if (Array.isArray(headers)) return [...headers, [AUTHORIZATION, authorization]];
-  if (typeof (headers as Headers).has !== 'function') return { ...(headers as Record<string, string>), [AUTHORIZATION]: authorization };
+  if (typeof (headers as Headers).has !== 'function')
+    return { ...(headers as Record<string, string>), [AUTHORIZATION]: authorization };
   const copy = new Headers(headers);
   copy.set(AUTHORIZATION, authorization);
   return copy;

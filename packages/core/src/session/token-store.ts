@@ -28,7 +28,9 @@ export function validateTokens(value: unknown, from: string): Tokens {
     !['string', 'undefined'].includes(typeof refreshToken) ||
     !(expiresAt === undefined || expiresAt instanceof Date || typeof expiresAt === 'number')
   ) {
-    throw new InvalidTokensError(`${from} must give { accessToken: string, refreshToken?: string, expiresAt?: number | Date }`);
+    throw new InvalidTokensError(
+      `${from} must give { accessToken: string, refreshToken?: string, expiresAt?: number | Date }`,
+    );
   }
   return value as Tokens;
 }
@@ -60,15 +62,23 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
     expiresAt = next?.expiresAt === undefined ? (claims ? claims.exp * 1000 : undefined) : +next.expiresAt;
     // A fresh JWT that already looks expired, or was issued in our future, means the clocks disagree:
     // trust its own lifetime (exp - iat) on our clock instead.
-    if (claims?.iat !== undefined && claims.exp > claims.iat && (expiresAt! <= at || claims.iat * 1000 > at + 60_000)) {
-      warn(new SessionWarning('clock-skew', 'Token times disagree with this clock; using the token lifetime'));
+    if (
+      claims?.iat !== undefined &&
+      claims.exp > claims.iat &&
+      (expiresAt! <= at || claims.iat * 1000 > at + 60_000)
+    ) {
+      warn(
+        new SessionWarning('clock-skew', 'Token times disagree with this clock; using the token lifetime'),
+      );
       expiresAt = at + (claims.exp - claims.iat) * 1000;
     }
     const lifetime = (expiresAt ?? Number.NaN) - at;
     refreshAt = lifetime > 0 ? expiresAt! - Math.min(leeway, lifetime / 4) : undefined;
     if (lifetime <= 0) {
       // Refreshing proactively now would loop: rely on the server's 401 for this token.
-      warn(new SessionWarning('clock-skew', 'Token is already expired by this clock; refreshing on 401 only'));
+      warn(
+        new SessionWarning('clock-skew', 'Token is already expired by this clock; refreshing on 401 only'),
+      );
     }
     tokens = next && { accessToken: next.accessToken, refreshToken: next.refreshToken, expiresAt };
     try {

@@ -1,0 +1,16 @@
+// Lints every publishable package as a registry user would receive it: publint for package.json and
+// exports, Are The Types Wrong for types under node10/node16/bundler resolution.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const bin = (name) => join('node_modules', '.bin', name);
+const packages = readdirSync('packages')
+  .map((dir) => join('packages', dir))
+  .filter((dir) => !JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).private);
+
+for (const dir of packages) {
+  console.log(`\n== ${dir}`);
+  execFileSync(bin('publint'), ['--strict', dir], { stdio: 'inherit' });
+  execFileSync(bin('attw'), ['--pack', dir, '--format', 'table-flipped'], { stdio: 'inherit' });
+}
