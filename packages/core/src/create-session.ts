@@ -49,11 +49,11 @@ export function createSession(options: SessionOptions): Session {
   const refreshTimeout = duration(options.refreshTimeout, 30_000, 'refreshTimeout');
   const reauthTimeout = duration(options.reauthTimeout, 300_000, 'reauthTimeout');
   const leeway = duration(options.leeway, 30_000, 'leeway');
-  const now = options.now ?? Date.now;
   const emitter = createEmitter();
   const policy = createOriginPolicy(options.origins, options.baseUrl);
   // Looked up per call so test tools that patch the global fetch later still see our requests.
   const transport: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
+
   // Warnings raised while the session is built are held until the caller has had a chance to subscribe.
   let early: SessionWarning[] | undefined = [];
   const warn = (error: SessionWarning) => (early ? early.push(error) : emitter.emit('warning', { error }));
@@ -61,35 +61,45 @@ export function createSession(options: SessionOptions): Session {
     for (const error of early ?? []) emitter.emit('warning', { error });
     early = undefined;
   });
-  const store = createTokenStore({ storage: options.storage, initial: options.tokens, leeway, now, warn });
+  const store = createTokenStore({
+    storage: options.storage,
+    initial: options.tokens,
+    leeway,
+    now: options.now ?? Date.now,
+    warn,
+  });
 
-  let status: SessionStatus = store.tokens ? 'active' : 'signed-out';
   let flight: Flight | null = null;
+  /** Why the session ended; undefined while it has not. */
+  let expiredBy: ExpiryReason | undefined;
   // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
   let mayRefresh = true;
-  // Requests that meet an expired session later are told why it ended.
-  let expiredBy: ExpiryReason = 'refresh-rejected';
 
-  function setStatus(next: SessionStatus) {
-    if (next === status) return;
+  // The status is derived from the state above, never kept apart from it.
+  const deriveStatus = (): SessionStatus =>
+    expiredBy ? 'expired' : flight ? flight.phase : store.tokens ? 'active' : 'signed-out';
+  let status = deriveStatus();
+  function sync() {
     const previous = status;
-    status = next;
-    emitter.emit('status', { status: next, previous });
+    status = deriveStatus();
+    if (status !== previous) emitter.emit('status', { status, previous });
   }
 
   function changeTokens(tokens: Tokens | null) {
     store.set(tokens);
+    if (tokens) expiredBy = undefined;
     emitter.emit('tokens', { hasTokens: tokens !== null });
+    sync();
   }
 
   function expire(reason: ExpiryReason, cause?: unknown): SessionExpiredError {
     changeTokens(null);
-    if (status !== 'expired') {
+    if (!expiredBy) {
       expiredBy = reason;
-      setStatus('expired');
+      sync();
       emitter.emit('expired', { reason });
     }
-    return new SessionExpiredError(reason, cause === undefined ? undefined : { cause });
+    return new SessionExpiredError(expiredBy, cause === undefined ? undefined : { cause });
   }
 
   function fly(reason: RefreshReason, skipRefresh = false): Flight {
@@ -102,16 +112,9 @@ export function createSession(options: SessionOptions): Session {
         refreshToken: () => store.tokens?.refreshToken,
         transport,
         emit: emitter.emit,
-        setStatus,
-        accept(tokens) {
-          changeTokens(tokens);
-          setStatus('active');
-        },
+        accept: changeTokens,
         expire,
-        restoreStatus() {
-          if (status === 'refreshing' || status === 'reauth-required')
-            setStatus(store.tokens ? 'active' : 'signed-out');
-        },
+        changed: sync,
       },
       reason,
       () => {
@@ -120,6 +123,7 @@ export function createSession(options: SessionOptions): Session {
       skipRefresh,
     );
     flight = started;
+    sync();
     return started;
   }
 
@@ -149,7 +153,7 @@ export function createSession(options: SessionOptions): Session {
     signal: AbortSignal | null | undefined,
   ): Promise<Credential | null> {
     if (!flight) {
-      if (status === 'expired') {
+      if (expiredBy) {
         if (!options.reauthenticate) throw new SessionExpiredError(expiredBy);
         fly('unauthorized', true);
       } else if (used.generation !== store.generation) {
@@ -187,7 +191,7 @@ export function createSession(options: SessionOptions): Session {
     }
     const second = await exchange.send(retry.authorization);
     // The newest token was refused too: the session is over, but the caller still gets the response.
-    if (exchange.status(second) === 401 && retry.generation === store.generation && status !== 'expired') {
+    if (exchange.status(second) === 401 && retry.generation === store.generation && !expiredBy) {
       expire('replay-rejected');
     }
     return second;
@@ -198,22 +202,21 @@ export function createSession(options: SessionOptions): Session {
     run,
     on: emitter.on,
     setTokens(tokens) {
-      changeTokens(validateTokens(tokens, 'setTokens()'));
       mayRefresh = true;
-      setStatus('active');
+      changeTokens(validateTokens(tokens, 'setTokens()'));
       flight?.end();
     },
     getAccessToken: () => store.tokens?.accessToken ?? null,
     getStatus: () => status,
     refresh() {
       mayRefresh = true;
-      return fly('manual', status === 'expired' && !!options.reauthenticate).promise;
+      return fly('manual', !!expiredBy && !!options.reauthenticate).promise;
     },
     clear() {
       mayRefresh = false;
+      expiredBy = undefined;
       changeTokens(null);
       flight?.end(new SessionExpiredError('cleared'));
-      setStatus('signed-out');
     },
   };
 }

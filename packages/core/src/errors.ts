@@ -70,12 +70,16 @@ export class ConfigurationError extends ExpiryproofError {}
 
 /** Reported through the `warning` event: something was off but the session carried on. */
 export class SessionWarning extends ExpiryproofError {
+  /**
+   * - `clock-skew`: token times disagree with this clock; the token's own lifetime (or 401s) decide.
+   * - `storage-failed`: the storage threw; tokens stay in memory.
+   * - `stored-tokens-invalid`: what the storage held is not a token set; the session starts without.
+   */
   constructor(
-    readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid' | 'listener-threw',
-    message: string,
+    readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid',
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(`expiryproof warning: ${code}`, options);
   }
 }
 

@@ -3,7 +3,7 @@ import { RefreshTimeoutError, type SessionExpiredError } from '../errors.js';
 import { classifyFailure } from './classify.js';
 import type { Emitter } from './emitter.js';
 import { validateTokens } from './token-store.js';
-import type { RefreshReason, SessionOptions, SessionStatus, Tokens } from './types.js';
+import type { RefreshReason, SessionOptions, Tokens } from './types.js';
 import { sleep, waitFor } from './wait.js';
 
 /** What a flight needs from its session. */
@@ -14,26 +14,24 @@ export interface FlightDeps {
   readonly refreshToken: () => string | undefined;
   readonly transport: typeof fetch;
   readonly emit: Emitter['emit'];
-  readonly setStatus: (status: SessionStatus) => void;
-  /** Puts tokens in place and marks the session active. */
+  /** Puts new tokens in place. */
   readonly accept: (tokens: Tokens) => void;
   /** Ends the session; returns the error parked requests reject with. */
   readonly expire: (reason: ExpiryReason, cause?: unknown) => SessionExpiredError;
-  /** A flight that failed without ending the session hands the status back. */
-  readonly restoreStatus: () => void;
+  /** The flight's phase changed or it ended: the session re-derives its status. */
+  readonly changed: () => void;
 }
 
 /** One refresh (with its retries and any re-authentication) that every waiting request shares. */
 export interface Flight {
   readonly promise: Promise<void>;
   readonly reason: RefreshReason;
+  phase: 'refreshing' | 'reauth-required';
   /** Ends the flight from outside: no error = new tokens arrived (setTokens), an error = cleared. */
   end(error?: unknown): void;
 }
 
-function backoff(attempt: number, options: SessionOptions): number {
-  const base = options.retryDelay?.base ?? 250;
-  const max = options.retryDelay?.max ?? 4000;
+function backoff(attempt: number, { base = 250, max = 4000 } = {}): number {
   // Jitter spreads the retries of many clients that lost the refresh endpoint at the same moment.
   return Math.min(max, base * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
 }
@@ -41,63 +39,67 @@ function backoff(attempt: number, options: SessionOptions): number {
 /**
  * Starts a flight: refresh attempts with backoff until `refreshTimeout`, then, if the refresh token
  * was rejected, one call to `reauthenticate` bounded by `reauthTimeout`. The promise always settles.
+ * `onEnd` runs synchronously as it settles, so no request can join a finished flight.
  */
 export function startFlight(
   deps: FlightDeps,
   reason: RefreshReason,
   onEnd: () => void,
-  skipRefresh = false,
+  skipRefresh: boolean,
 ): Flight {
   const { options } = deps;
   const controller = new AbortController();
   const { signal } = controller;
   let done = false;
   let lastError: unknown;
-  let settle!: (error?: unknown) => void;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let settle!: (error?: unknown) => void;
 
-  const promise = new Promise<void>((resolve, reject) => {
-    settle = (error) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      onEnd();
-      // Stops what user code still runs (a hung refresh call, an open dialog): its result is no longer wanted.
-      controller.abort();
-      if (error === undefined) return resolve();
-      deps.restoreStatus();
-      reject(error);
-    };
-  });
+  const flight: Flight = {
+    promise: new Promise<void>((resolve, reject) => {
+      settle = (error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        onEnd();
+        // Stops what user code still runs (a hung refresh call, an open dialog): its result is no longer wanted.
+        controller.abort();
+        deps.changed();
+        error === undefined ? resolve() : reject(error);
+      };
+    }),
+    reason,
+    phase: 'refreshing',
+    end: (error) => settle(error),
+  };
   // Waiters attach their own handlers; a flight nobody waits for must not be an unhandled rejection.
-  promise.catch(() => {});
+  flight.promise.catch(() => {});
 
-  const accept = (value: unknown, from: string) => {
+  const deadline = (ms: number, fail: () => unknown) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => settle(fail()), ms);
+  };
+
+  const accept = (value: unknown, from: string, via: 'refresh' | 'reauthenticate', attempts: number) => {
     deps.accept(validateTokens(value, from));
+    deps.emit('refresh', { reason, via, attempts });
     settle();
   };
 
+  /** Resolves with the rejection when the refresh token was refused; settles the flight otherwise. */
   async function refreshPhase(): Promise<unknown> {
-    deps.setStatus('refreshing');
-    timer = setTimeout(
-      () => settle(new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError })),
-      deps.refreshTimeout,
-    );
+    deadline(deps.refreshTimeout, () => new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError }));
     for (let attempt = 1; ; attempt++) {
       try {
-        const value = await waitFor(
-          options.refresh({
-            refreshToken: deps.refreshToken(),
-            signal,
-            fetch: deps.transport,
-            reason,
-            attempt,
-          }),
+        const refresh = options.refresh({
+          refreshToken: deps.refreshToken(),
           signal,
-        );
-        if (done) return;
-        accept(value, 'refresh()');
-        deps.emit('refresh', { reason, via: 'refresh', attempts: attempt });
+          fetch: deps.transport,
+          reason,
+          attempt,
+        });
+        const value = await waitFor(refresh, signal);
+        if (!done) accept(value, 'refresh()', 'refresh', attempt);
         return;
       } catch (error) {
         if (done) return;
@@ -106,28 +108,26 @@ export function startFlight(
         deps.emit('refresh-error', { error, attempt, kind, willRetry: kind === 'transient' });
         if (kind === 'rejected') return error;
         if (kind === 'invalid') return settle(error);
-        await sleep(backoff(attempt, options), signal).catch(() => {});
+        await sleep(backoff(attempt, options.retryDelay), signal).catch(() => {});
         if (done) return;
       }
     }
   }
 
   async function reauthPhase(error: unknown) {
-    clearTimeout(timer);
     const { reauthenticate } = options;
     if (!reauthenticate) return settle(deps.expire('refresh-rejected', error));
-    timer = setTimeout(
-      () => settle(deps.expire('reauth-failed', new RefreshTimeoutError(deps.reauthTimeout))),
-      deps.reauthTimeout,
+    deadline(deps.reauthTimeout, () =>
+      deps.expire('reauth-failed', new RefreshTimeoutError(deps.reauthTimeout)),
     );
-    deps.setStatus('reauth-required');
+    flight.phase = 'reauth-required';
+    deps.changed();
     deps.emit('reauth-required', { error });
     try {
       const value = await waitFor(reauthenticate({ error, signal }), signal);
       if (done) return;
       if (value === null) return settle(deps.expire('reauth-declined'));
-      accept(value, 'reauthenticate()');
-      deps.emit('refresh', { reason, via: 'reauthenticate', attempts: 1 });
+      accept(value, 'reauthenticate()', 'reauthenticate', 1);
     } catch (cause) {
       if (!done) settle(deps.expire('reauth-failed', cause));
     }
@@ -138,5 +138,5 @@ export function startFlight(
     if (!done) await reauthPhase(rejected);
   })().catch((error: unknown) => settle(error));
 
-  return { promise, reason, end: settle };
+  return flight;
 }

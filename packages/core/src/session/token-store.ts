@@ -52,7 +52,7 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
   /** A storage that throws is dropped for memory: losing persistence beats losing the session. */
   function fail(code: 'storage-failed' | 'stored-tokens-invalid', cause: unknown) {
     if (code === 'storage-failed') storage = undefined;
-    warn(new SessionWarning(code, `Token storage: ${code}`, { cause }));
+    warn(new SessionWarning(code, { cause }));
   }
 
   function set(next: Tokens | null, persist = true) {
@@ -67,18 +67,14 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
       claims.exp > claims.iat &&
       (expiresAt! <= at || claims.iat * 1000 > at + 60_000)
     ) {
-      warn(
-        new SessionWarning('clock-skew', 'Token times disagree with this clock; using the token lifetime'),
-      );
+      warn(new SessionWarning('clock-skew'));
       expiresAt = at + (claims.exp - claims.iat) * 1000;
     }
     const lifetime = (expiresAt ?? Number.NaN) - at;
     refreshAt = lifetime > 0 ? expiresAt! - Math.min(leeway, lifetime / 4) : undefined;
     if (lifetime <= 0) {
       // Refreshing proactively now would loop: rely on the server's 401 for this token.
-      warn(
-        new SessionWarning('clock-skew', 'Token is already expired by this clock; refreshing on 401 only'),
-      );
+      warn(new SessionWarning('clock-skew'));
     }
     tokens = next && { accessToken: next.accessToken, refreshToken: next.refreshToken, expiresAt };
     try {
@@ -94,7 +90,7 @@ export function createTokenStore({ storage, initial, leeway, now, warn }: StoreD
     try {
       loaded = storage?.load() ?? null;
     } catch (cause) {
-      warn(new SessionWarning('storage-failed', 'Token storage: load failed', { cause }));
+      warn(new SessionWarning('storage-failed', { cause }));
     }
     try {
       if (loaded) set(validateTokens(loaded, 'storage'), false);

@@ -19,11 +19,6 @@ export function waitFor<T>(shared: Promise<T>, signal: AbortSignal | null | unde
 
 /** Resolves after `ms`, or rejects as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return waitFor(
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
-    }),
-    signal,
-  );
+  // The timer is short (backoff) and harmless once nobody waits for it.
+  return waitFor(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
 }
