@@ -42,8 +42,10 @@ export function attachSession(instance: AxiosInstance, session: Session): () => 
       const send = getAdapter(config.adapter ?? instance.defaults.adapter, config);
       config.adapter = (adapted) =>
         session.run(exchangeFor(instance, adapted, send)).then(({ response, error }) => {
-          if (error) throw error;
-          return response;
+          if (!error) return response;
+          // Errors get logged whole (error.toJSON() includes the config): keep the token out of them.
+          error.config?.headers.delete('Authorization');
+          throw error;
         });
       return config;
     },

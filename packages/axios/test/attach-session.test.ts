@@ -71,6 +71,16 @@ describe('attachSession(axios)', () => {
     expect(count('expired')).toBe(1);
   });
 
+  it('keeps tokens out of the errors it hands out, even serialised whole', async () => {
+    const { api } = client(ctx.tokens);
+    ctx.server.state.alwaysUnauthorized = true;
+    const error = (await api.get('/api/data').catch((e: unknown) => e)) as AxiosError;
+    const text = `${error.message}\n${JSON.stringify(error.toJSON())}\n${String(error)}`;
+    expect(text).toContain('401');
+    expect(text).not.toContain(ctx.tokens.accessToken);
+    expect(text).not.toMatch(/Bearer /i);
+  });
+
   it('a refresh made through the same instance with expiryproof.skip is not intercepted (no deadlock)', async () => {
     const api = axios.create({ baseURL: ctx.server.origin });
     const made = sessionFor(ctx.server, ctx.tokens, {
