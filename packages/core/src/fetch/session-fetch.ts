@@ -37,8 +37,10 @@ function withAuthorization(
 }
 
 const discard = (response: Response) => {
-  // Unread bodies pin keep-alive connections; the 401 is replaced by the replay anyway.
-  response.body?.cancel().catch(() => {});
+  // The 401 is replaced by the replay. Reading a small body to its end lets the connection be reused;
+  // cancelling it would make the transport close the socket. Large or unsized bodies are cancelled.
+  const size = Number(response.headers.get('content-length') ?? Number.NaN);
+  (size <= 65_536 ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
 };
 
 /** Builds `session.fetch`: the same contract as fetch, with the request cycle of `run` around it. */
