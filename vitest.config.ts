@@ -8,10 +8,11 @@ export default defineConfig({
     alias: {
       '@expiryproof/core': src('core'),
       '@expiryproof/axios': src('axios'),
+      '@expiryproof/react': src('react'),
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/server/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.{ts,tsx}', 'examples/*/server/test/**/*.test.ts'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -7,13 +7,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, Agent as HttpAgent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type AuthProcess, spawnAuthServer } from '@expiryproof/auth-server';
 import { createSession, HttpStatusError } from '@expiryproof/core';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { axiosAuthRefresh } from './peers/axios-auth-refresh.js';
 import { expiryproofAxios, expiryproofFetch } from './peers/expiryproof.js';
 import { naiveRetry, sharedPromise } from './peers/tutorial-interceptors.js';
 import type { Peer, PeerSetup } from './peers/types.js';
-import { type AuthProcess, spawnAuthServer } from './server-process.js';
 import { minGzSize } from './sizes.js';
 import { printTable } from './table.js';
 

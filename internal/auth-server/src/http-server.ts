@@ -115,6 +115,8 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     switch (url.pathname) {
       case '/__control/stats':
         return send(res, 200, control.stats());
+      case '/__control/log':
+        return send(res, 200, log);
       case '/__control/expire':
         control.expireAccessTokens();
         break;

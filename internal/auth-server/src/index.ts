@@ -5,3 +5,4 @@ export {
   type RefreshFault,
   startAuthServer,
 } from './http-server.js';
+export { type AuthProcess, spawnAuthServer } from './spawn.js';

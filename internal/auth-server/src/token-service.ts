@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 /** Opaque random string, URL-safe. */
@@ -31,7 +31,8 @@ export interface TokenServiceOptions {
  * refresh token revokes its whole family, as RFC 9700 recommends. Refresh tokens are stored hashed.
  */
 export function createTokenService(options: TokenServiceOptions) {
-  const secret = randomBytes(32);
+  // A KeyObject rather than bytes: it is recognised whatever realm the test environment gives Uint8Array.
+  const secret = createSecretKey(randomBytes(32));
   const refreshTokens = new Map<string, RefreshRecord>();
   const revokedFamilies = new Set<string>();
   const opaque = new Map<string, { user: string; expiresAt: number; epoch: number }>();

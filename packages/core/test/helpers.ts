@@ -44,7 +44,7 @@ export function useAuthServer(options: Parameters<typeof startAuthServer>[0] = {
 
 /** A session wired to the server, with its events recorded. */
 export function sessionFor(
-  server: AuthServer,
+  server: Pick<AuthServer, 'origin'>,
   tokens: Tokens | undefined,
   options: Partial<SessionOptions> = {},
 ) {

@@ -13,7 +13,11 @@ export async function buildApp(config: DemoConfig) {
   const db = await openDatabase(config.dbFile);
   const tokens = createTokenService(db, config);
   // No type coercion: a number where a string belongs is bad input, not something to guess at.
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, ajv: { customOptions: { coerceTypes: false } } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
   await app.register(fastifyCookie);
 
   // Bad input is the client's fault and says what is wrong; only real faults are 500s.
@@ -36,7 +40,9 @@ export async function buildApp(config: DemoConfig) {
   app.setNotFoundHandler((request, reply) => {
     const isPage = request.method === 'GET' && !/^\/(api|auth)\//.test(request.url);
     if (isPage && config.clientDir) return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` });
+    return reply
+      .status(404)
+      .send({ error: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` });
   });
 
   app.addHook('onClose', async () => db.close());

@@ -25,7 +25,8 @@ export function parseDuration(text: string, name: string): number {
 
 export function configFromEnv(env: NodeJS.ProcessEnv, clientDir?: string): DemoConfig {
   const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a port number (got ${env.PORT})`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`PORT must be a port number (got ${env.PORT})`);
   return {
     host: env.HOST ?? '127.0.0.1',
     port,

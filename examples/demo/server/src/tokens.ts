@@ -35,15 +35,26 @@ export function createTokenService(db: DemoDatabase, options: { accessTtlMs: num
   // Raising the epoch invalidates every access token issued before (debug: expire tokens now).
   let epoch = 0;
 
-  const insert = db.prepare('INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at) VALUES (?, ?, ?, ?)',
+  );
   const find = db.prepare<[string], RefreshRow>(
     'SELECT family, user_id, expires_at, spent_at, revoked_at FROM refresh_tokens WHERE token_hash = ?',
   );
-  const spend = db.prepare('UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL');
-  const revokeFamily = db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL');
-  const revokeUser = db.prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL');
+  const spend = db.prepare(
+    'UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL',
+  );
+  const revokeFamily = db.prepare(
+    'UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL',
+  );
+  const revokeUser = db.prepare(
+    'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+  );
 
-  async function issue(userId: number, family = randomBytes(12).toString('base64url')): Promise<IssuedTokens> {
+  async function issue(
+    userId: number,
+    family = randomBytes(12).toString('base64url'),
+  ): Promise<IssuedTokens> {
     const refreshToken = randomBytes(32).toString('base64url');
     insert.run(sha256(refreshToken), family, userId, Date.now() + options.refreshTtlMs);
     const accessToken = await new SignJWT({ ep: epoch })
@@ -56,19 +67,21 @@ export function createTokenService(db: DemoDatabase, options: { accessTtlMs: num
   }
 
   /** Spends the presented token and issues the next of its family, atomically. */
-  const rotate = db.transaction((hash: string, now: number): RefreshResult | { ok: true; userId: number; family: string } => {
-    const row = find.get(hash);
-    if (!row) return { ok: false, error: 'invalid_grant' };
-    if (row.revoked_at !== null) return { ok: false, error: 'token_revoked' };
-    if (row.spent_at !== null) {
-      stats.reuseDetected++;
-      revokeFamily.run(now, row.family);
-      return { ok: false, error: 'token_reused' };
-    }
-    if (row.expires_at <= now) return { ok: false, error: 'token_expired' };
-    spend.run(now, hash);
-    return { ok: true, userId: row.user_id, family: row.family };
-  });
+  const rotate = db.transaction(
+    (hash: string, now: number): RefreshResult | { ok: true; userId: number; family: string } => {
+      const row = find.get(hash);
+      if (!row) return { ok: false, error: 'invalid_grant' };
+      if (row.revoked_at !== null) return { ok: false, error: 'token_revoked' };
+      if (row.spent_at !== null) {
+        stats.reuseDetected++;
+        revokeFamily.run(now, row.family);
+        return { ok: false, error: 'token_reused' };
+      }
+      if (row.expires_at <= now) return { ok: false, error: 'token_expired' };
+      spend.run(now, hash);
+      return { ok: true, userId: row.user_id, family: row.family };
+    },
+  );
 
   return {
     stats,

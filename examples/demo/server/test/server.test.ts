@@ -21,7 +21,7 @@ async function start(config: Partial<DemoConfig> = {}) {
     fetch(`${origin}${path}`, {
       method: 'POST',
       headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
     });
   const login = async (mode: 'body' | 'cookie' = 'body') =>
     post('/auth/login', { email: 'demo@example.com', password: 'demo-password', mode });
@@ -40,7 +40,9 @@ describe('demo server', () => {
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as { accessToken: string; refreshToken: string; expiresIn: number };
     expect(tokens.expiresIn).toBe(60);
-    const profile = await fetch(`${s.origin}/api/profile`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    const profile = await fetch(`${s.origin}/api/profile`, {
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+    });
     expect(await profile.json()).toMatchObject({ email: 'demo@example.com', bio: expect.any(String) });
   });
 
@@ -91,16 +93,29 @@ describe('demo server', () => {
       expect(await res.json()).toEqual({ error: 'invalid_token', message });
     }
     await s.post('/api/debug/expire-access');
-    const res = await fetch(`${s.origin}/api/profile`, { headers: { authorization: `Bearer ${accessToken}` } });
-    expect(await res.json()).toEqual({ error: 'invalid_token', message: 'The access token has been invalidated' });
+    const res = await fetch(`${s.origin}/api/profile`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(await res.json()).toEqual({
+      error: 'invalid_token',
+      message: 'The access token has been invalidated',
+    });
   });
 
   it('bad input is a 4xx with a clear body, never a 500', async () => {
     const cases: Array<[Response, number, RegExp]> = [
       [await s.post('/auth/login', '{"email": '), 400, /JSON/i],
       [await s.post('/auth/login', { email: 'demo@example.com' }), 400, /password/],
-      [await s.post('/auth/login', { email: 'demo@example.com', password: 'wrong' }), 401, /Wrong email or password/],
-      [await s.post('/auth/login', { email: 'nobody@example.com', password: 'x' }), 401, /Wrong email or password/],
+      [
+        await s.post('/auth/login', { email: 'demo@example.com', password: 'wrong' }),
+        401,
+        /Wrong email or password/,
+      ],
+      [
+        await s.post('/auth/login', { email: 'nobody@example.com', password: 'x' }),
+        401,
+        /Wrong email or password/,
+      ],
       [await s.post('/auth/login', { email: 42, password: [] }), 400, /email/],
       [await s.post('/auth/refresh', { refreshToken: 'garbage' }), 401, /cannot be used/],
       [await s.post('/auth/refresh'), 400, /No refresh token/],
@@ -124,7 +139,9 @@ describe('demo server', () => {
     try {
       const { accessToken } = (await (await short.login()).json()) as { accessToken: string };
       await new Promise((r) => setTimeout(r, 2_100));
-      const res = await fetch(`${short.origin}/api/profile`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const res = await fetch(`${short.origin}/api/profile`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'invalid_token', message: 'The access token expired' });
     } finally {

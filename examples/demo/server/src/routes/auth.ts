@@ -32,10 +32,22 @@ const refreshSchema = {
 } as const;
 
 /** Login, refresh (rotating, body or cookie mode) and logout. */
-export function authRoutes(app: FastifyInstance, db: DemoDatabase, tokens: TokenService, refreshTtlMs: number) {
-  const findUser = db.prepare<[string], { id: number; password_hash: string }>('SELECT id, password_hash FROM users WHERE email = ?');
+export function authRoutes(
+  app: FastifyInstance,
+  db: DemoDatabase,
+  tokens: TokenService,
+  refreshTtlMs: number,
+) {
+  const findUser = db.prepare<[string], { id: number; password_hash: string }>(
+    'SELECT id, password_hash FROM users WHERE email = ?',
+  );
 
-  function respond(request: FastifyRequest, reply: FastifyReply, issued: IssuedTokens, mode: 'cookie' | 'body') {
+  function respond(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    issued: IssuedTokens,
+    mode: 'cookie' | 'body',
+  ) {
     if (mode === 'body') return issued;
     reply.setCookie(REFRESH_COOKIE, issued.refreshToken, {
       httpOnly: true,
@@ -56,24 +68,34 @@ export function authRoutes(app: FastifyInstance, db: DemoDatabase, tokens: Token
     return respond(request, reply, await tokens.login(user.id), mode);
   });
 
-  app.post<{ Body: { refreshToken?: string } | null }>('/auth/refresh', { schema: refreshSchema }, async (request, reply) => {
-    const fromBody = request.body?.refreshToken;
-    const presented = fromBody ?? request.cookies[REFRESH_COOKIE];
-    if (!presented) {
-      return reply.status(400).send({ error: 'invalid_request', message: 'No refresh token in the body or cookie' });
-    }
-    const result = await tokens.refresh(presented);
-    if (!result.ok) {
-      if (!fromBody) reply.clearCookie(REFRESH_COOKIE, { path: '/auth' });
-      return reply.status(401).send({ error: result.error, message: 'The refresh token cannot be used' });
-    }
-    return respond(request, reply, result.tokens, fromBody ? 'body' : 'cookie');
-  });
+  app.post<{ Body: { refreshToken?: string } | null }>(
+    '/auth/refresh',
+    { schema: refreshSchema },
+    async (request, reply) => {
+      const fromBody = request.body?.refreshToken;
+      const presented = fromBody ?? request.cookies[REFRESH_COOKIE];
+      if (!presented) {
+        return reply
+          .status(400)
+          .send({ error: 'invalid_request', message: 'No refresh token in the body or cookie' });
+      }
+      const result = await tokens.refresh(presented);
+      if (!result.ok) {
+        if (!fromBody) reply.clearCookie(REFRESH_COOKIE, { path: '/auth' });
+        return reply.status(401).send({ error: result.error, message: 'The refresh token cannot be used' });
+      }
+      return respond(request, reply, result.tokens, fromBody ? 'body' : 'cookie');
+    },
+  );
 
-  app.post<{ Body: { refreshToken?: string } | null }>('/auth/logout', { schema: refreshSchema }, async (request, reply) => {
-    const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
-    if (presented) tokens.revoke(presented);
-    reply.clearCookie(REFRESH_COOKIE, { path: '/auth' });
-    return { ok: true };
-  });
+  app.post<{ Body: { refreshToken?: string } | null }>(
+    '/auth/logout',
+    { schema: refreshSchema },
+    async (request, reply) => {
+      const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
+      if (presented) tokens.revoke(presented);
+      reply.clearCookie(REFRESH_COOKIE, { path: '/auth' });
+      return { ok: true };
+    },
+  );
 }

@@ -1,10 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The auth server in its own process, so client and server do not share one event loop. */
+/**
+ * The auth server in its own process, steered over HTTP: client and server do not share an event loop
+ * (benchmarks), and the server is untouched by whatever globals a test environment (jsdom) installs.
+ */
 export async function spawnAuthServer() {
-  const cli = fileURLToPath(new URL('../internal/auth-server/src/cli.ts', import.meta.url));
+  // From the string form: under jsdom the global URL class is not Node's.
+  const cli = join(dirname(fileURLToPath(import.meta.url)), 'cli.ts');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', cli], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ACCESS_TTL_MS: '600000' },
@@ -19,6 +24,9 @@ export async function spawnAuthServer() {
     origin,
     stats: () => call('stats'),
     expire: () => call('expire'),
+    revoke: () => call('revoke'),
+    log: async () =>
+      (await fetch(`${origin}/__control/log`)).json() as Promise<Array<{ path: string; status: number }>>,
     reset: () => call('reset'),
     configure: (body: Record<string, unknown>) => call('faults', body),
     async login() {
