@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import axios from 'axios';
-import createAuthRefreshInterceptor from 'axios-auth-refresh';
+import { createAuthRefresh } from 'axios-auth-refresh';
 import type { Peer, PeerSetup } from './types.js';
 
 /** axios-auth-refresh 5.0.2, set up as its README documents. */
@@ -11,8 +11,9 @@ export function axiosAuthRefresh({ origin, tokens }: PeerSetup, agent: HttpAgent
     config.headers.Authorization = `Bearer ${store.accessToken}`;
     return config;
   });
-  createAuthRefreshInterceptor(
-    api,
+  createAuthRefresh(
+    // Its types are resolved as CommonJS axios; the instance is the same at run time.
+    api as unknown as Parameters<typeof createAuthRefresh>[0],
     async (failedRequest: { response: { config: { headers: Record<string, string> } } }) => {
       const { data } = await axios.post(
         `${origin}/auth/refresh`,

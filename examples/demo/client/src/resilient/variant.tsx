@@ -1,0 +1,88 @@
+import { createSession, HttpStatusError, type Tokens, webStorage } from '@expiryproof/core';
+import { createReauthController, ReauthDialog, SessionProvider, useSession } from '@expiryproof/react';
+import type { ReactNode } from 'react';
+import { type ApiClient, readJson } from '../api.js';
+import type { Variant } from '../variant.js';
+
+const EMAIL_KEY = 'demo.email';
+
+function toTokens(body: { accessToken: string; expiresIn: number }): Tokens {
+  return { accessToken: body.accessToken, expiresAt: Date.now() + body.expiresIn * 1000 };
+}
+
+/** Signs in by password; the refresh token comes back as an httpOnly cookie the page never sees. */
+async function login(email: string, password: string): Promise<Tokens> {
+  const res = await fetch('/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, mode: 'cookie' }),
+  });
+  return toTokens(await readJson(res));
+}
+
+/** The client built with expiryproof: 401s are recovered, a dead session asks for the password in a dialog. */
+export function createResilientVariant(): Variant {
+  const reauth = createReauthController();
+  const session = createSession({
+    // The short-lived access token survives a reload within the tab; the refresh token stays in its cookie.
+    storage: webStorage(sessionStorage),
+    refresh: async ({ fetch, signal }) => {
+      const res = await fetch('/auth/refresh', { method: 'POST', credentials: 'same-origin', signal });
+      if (!res.ok) throw new HttpStatusError(res.status);
+      return toTokens(await res.json());
+    },
+    reauthenticate: reauth.reauthenticate,
+  });
+
+  const api: ApiClient = {
+    get: async (path) => readJson(await session.fetch(path)),
+    post: async (path, body) =>
+      readJson(
+        await session.fetch(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
+      ),
+  };
+
+  function Shell({ children }: { children: ReactNode }) {
+    const email = sessionStorage.getItem(EMAIL_KEY) ?? '';
+    return (
+      <SessionProvider session={session} reauth={reauth}>
+        <SessionBadge />
+        {children}
+        <ReauthDialog id="reauth-dialog" username={email} login={(password) => login(email, password)} />
+      </SessionProvider>
+    );
+  }
+
+  return {
+    name: 'resilient',
+    base: '',
+    api,
+    Shell,
+    auth: {
+      async signIn(email, password) {
+        session.setTokens(await login(email, password));
+        sessionStorage.setItem(EMAIL_KEY, email);
+      },
+      async signOut() {
+        await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+        session.clear();
+        sessionStorage.removeItem(EMAIL_KEY);
+      },
+      // A known account is enough: an expired session is recovered in place, not by leaving the page.
+      hasSession: () => session.getAccessToken() !== null || sessionStorage.getItem(EMAIL_KEY) !== null,
+    },
+  };
+}
+
+function SessionBadge() {
+  const { status } = useSession();
+  return (
+    <div className="session-badge" data-status={status} aria-live="polite">
+      session: {status}
+    </div>
+  );
+}

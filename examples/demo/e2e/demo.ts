@@ -1,0 +1,55 @@
+import { type APIRequestContext, expect, type Page } from '@playwright/test';
+
+export const DEMO = { email: 'demo@example.com', password: 'demo-password' };
+export const BIO = 'I spent fifteen minutes writing this bio, then went for coffee. ☕ Line two.';
+
+/** The demo server's debug levers (DEMO_DEBUG=1). */
+export function debug(request: APIRequestContext) {
+  const post = async (path: string) => expect((await request.post(`/api/debug/${path}`)).ok()).toBe(true);
+  return {
+    reset: () => post('reset'),
+    /** Every access token issued so far stops working. */
+    expireAccessTokens: () => post('expire-access'),
+    /** The demo user's refresh tokens die: the next refresh is rejected. */
+    revokeRefreshTokens: () => post('revoke'),
+    stats: async () =>
+      (await (await request.get('/api/debug/stats')).json()) as {
+        refreshCalls: number;
+        reuseDetected: number;
+        logins: number;
+      },
+  };
+}
+
+/** Signs in through the login form of a variant ('' or '/lazy') and lands on its profile page. */
+export async function signIn(page: Page, base: '' | '/lazy') {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=email]', DEMO.email);
+  await page.fill('input[name=password]', DEMO.password);
+  await page.click('button[type=submit]');
+  await expect(page).toHaveURL(`${base}/settings/profile`);
+  // Wait for the profile load, so typing is not overwritten by it.
+  await page.waitForLoadState('networkidle');
+}
+
+/** Every path the main frame has been at since this call. */
+export function visitedPaths(page: Page): string[] {
+  const paths: string[] = [];
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) paths.push(new URL(frame.url()).pathname);
+  });
+  return paths;
+}
+
+/** The articles' chaos: strip Authorization from the next matching request only, so the server answers 401. */
+export function stripAuthorizationOnce(page: Page, pattern: string) {
+  return page.route(
+    pattern,
+    async (route) => {
+      const headers = { ...route.request().headers() };
+      delete headers.authorization;
+      await route.continue({ headers });
+    },
+    { times: 1 },
+  );
+}
