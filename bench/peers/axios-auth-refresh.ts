@@ -1,7 +1,7 @@
 import type { Agent as HttpAgent } from 'node:http';
 import axios from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
-import type { Peer, PeerSetup } from './types.js';
+import { axiosGet, type Peer, type PeerSetup } from './types.js';
 
 /** axios-auth-refresh 5.0.2, set up as its README documents. */
 export function axiosAuthRefresh({ origin, tokens }: PeerSetup, agent: HttpAgent): Peer {
@@ -26,10 +26,6 @@ export function axiosAuthRefresh({ origin, tokens }: PeerSetup, agent: HttpAgent
   );
   return {
     name: 'axios-auth-refresh 5.0.2',
-    get: (path, signal) =>
-      api.get(path, { signal }).then(
-        () => true,
-        () => false,
-      ),
+    get: axiosGet(api),
   };
 }

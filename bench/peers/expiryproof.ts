@@ -2,7 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import { attachSession } from '@expiryproof/axios';
 import { createSession, HttpStatusError, type RefreshContext } from '@expiryproof/core';
 import axios from 'axios';
-import type { Peer, PeerSetup } from './types.js';
+import { axiosGet, type Peer, type PeerSetup } from './types.js';
 
 function sessionOf({ origin, tokens }: PeerSetup, transport: typeof fetch) {
   return createSession({
@@ -39,10 +39,6 @@ export function expiryproofAxios(setup: PeerSetup, transport: typeof fetch, agen
   attachSession(api, session);
   return {
     name: '@expiryproof/axios',
-    get: (path, signal) =>
-      api.get(path, { signal }).then(
-        () => true,
-        () => false,
-      ),
+    get: axiosGet(api),
   };
 }

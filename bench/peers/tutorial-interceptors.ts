@@ -4,7 +4,7 @@
  */
 import type { Agent as HttpAgent } from 'node:http';
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
-import type { Peer, PeerSetup } from './types.js';
+import { axiosGet, type Peer, type PeerSetup } from './types.js';
 
 type Retriable = InternalAxiosRequestConfig & { _retry?: boolean };
 
@@ -40,11 +40,7 @@ export function naiveRetry(setup: PeerSetup, agent: HttpAgent): Peer {
   });
   return {
     name: 'tutorial `_retry` interceptor',
-    get: (path, signal) =>
-      api.get(path, { signal }).then(
-        () => true,
-        () => false,
-      ),
+    get: axiosGet(api),
   };
 }
 
@@ -62,10 +58,6 @@ export function sharedPromise(setup: PeerSetup, agent: HttpAgent): Peer {
   });
   return {
     name: 'shared refresh promise',
-    get: (path, signal) =>
-      api.get(path, { signal }).then(
-        () => true,
-        () => false,
-      ),
+    get: axiosGet(api),
   };
 }

@@ -9,3 +9,12 @@ export interface PeerSetup {
   origin: string;
   tokens: { accessToken: string; refreshToken: string };
 }
+
+/** `get` for an axios-based peer: true on 2xx, false on any error. */
+export const axiosGet =
+  (api: { get(path: string, config: { signal: AbortSignal }): Promise<unknown> }) =>
+  (path: string, signal: AbortSignal): Promise<boolean> =>
+    api.get(path, { signal }).then(
+      () => true,
+      () => false,
+    );

@@ -53,3 +53,11 @@ export function stripAuthorizationOnce(page: Page, pattern: string) {
     { times: 1 },
   );
 }
+
+/** Signs in, starts recording navigations, and types the bio: the moment before the story's Save. */
+export async function startEditing(page: Page, base: '' | '/lazy' = '') {
+  await signIn(page, base);
+  const visited = visitedPaths(page);
+  await page.fill('#bio', BIO);
+  return visited;
+}

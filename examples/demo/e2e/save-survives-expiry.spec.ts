@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { BIO, debug, signIn, stripAuthorizationOnce, visitedPaths } from './demo.js';
+import { BIO, debug, signIn, startEditing, stripAuthorizationOnce } from './demo.js';
 
 test.beforeEach(async ({ request }) => {
   await debug(request).reset();
@@ -10,9 +10,7 @@ test.describe('the articles’ test: Authorization stripped from the save reques
     page,
     request,
   }) => {
-    await signIn(page, '');
-    const visited = visitedPaths(page);
-    await page.fill('#bio', BIO);
+    const visited = await startEditing(page);
     await stripAuthorizationOnce(page, '**/api/profile/save');
 
     await page.click('#save-btn');
@@ -28,8 +26,7 @@ test.describe('the articles’ test: Authorization stripped from the save reques
   });
 
   test('lazy client fails the same test: it lands on /login and the text is gone', async ({ page }) => {
-    await signIn(page, '/lazy');
-    await page.fill('#bio', BIO);
+    await startEditing(page, '/lazy');
     await stripAuthorizationOnce(page, '**/api/profile/save');
 
     await page.click('#save-btn');
@@ -67,9 +64,7 @@ test('dead refresh token: the re-auth dialog appears over the form, and the park
   page,
   request,
 }) => {
-  await signIn(page, '');
-  const visited = visitedPaths(page);
-  await page.fill('#bio', BIO);
+  const visited = await startEditing(page);
   await debug(request).revokeRefreshTokens();
   await debug(request).expireAccessTokens();
 
@@ -94,9 +89,7 @@ test('refresh endpoint answering 503 once: no dialog, no logout, the save comple
   page,
   request,
 }) => {
-  await signIn(page, '');
-  const visited = visitedPaths(page);
-  await page.fill('#bio', BIO);
+  const visited = await startEditing(page);
   await debug(request).expireAccessTokens();
   await page.route('**/auth/refresh', (route) => route.fulfill({ status: 503, body: 'maintenance' }), {
     times: 1,

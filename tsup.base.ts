@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+/** The build every published package shares: ESM + CJS with types, peers left external. */
+export function packageBuild(external: string[] = []) {
+  return defineConfig({
+    entry: ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    // tsup's declaration build sets options TypeScript 6 deprecates; composite is for `tsc -b` only.
+    dts: { compilerOptions: { composite: false, declarationMap: false, ignoreDeprecations: '6.0' } },
+    clean: true,
+    sourcemap: true,
+    target: 'es2022',
+    external,
+  });
+}
