@@ -1,10 +1,13 @@
-import { chromiumLaunchOptions } from '@expiryproof/chromium';
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './packages/playwright/src/browser.js';
 
 const PORT = Number(process.env.DEMO_E2E_PORT ?? 4173);
 
 export default defineConfig({
-  testDir: 'examples/demo/e2e',
+  projects: [
+    { name: 'demo', testDir: 'examples/demo/e2e' },
+    { name: 'chaos-kit', testDir: 'packages/playwright/test', testMatch: '*.spec.ts' },
+  ],
   // One demo server and one demo user: tests run one at a time so their debug stats are their own.
   workers: 1,
   fullyParallel: false,

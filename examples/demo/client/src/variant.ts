@@ -3,7 +3,7 @@ import type { ApiClient, Auth } from './api.js';
 
 /** A client variant: where its pages live, how it talks to the API, and what wraps its pages. */
 export interface Variant {
-  name: 'resilient' | 'lazy';
+  name: string;
   /** Path prefix of its pages: '' or '/lazy'. */
   base: string;
   api: ApiClient;

@@ -60,6 +60,8 @@ export function createTokenService(db: DemoDatabase, options: { accessTtlMs: num
     const accessToken = await new SignJWT({ ep: epoch })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
+      // A unique id: two tokens issued in the same second must still differ.
+      .setJti(randomBytes(9).toString('base64url'))
       .setIssuedAt()
       .setExpirationTime(new Date(Date.now() + options.accessTtlMs))
       .sign(secret);

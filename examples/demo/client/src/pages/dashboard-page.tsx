@@ -3,6 +3,9 @@ import type { ApiClient } from '../api.js';
 
 export const PANELS = ['visits', 'signups', 'revenue', 'errors', 'latency', 'uptime'] as const;
 
+/** A third-party status widget, called through the same client: the bearer token must not go there. */
+export const STATUS_URL = 'https://status.example.test/v1/status';
+
 type PanelState =
   | { kind: 'loading' }
   | { kind: 'loaded'; value: number }
@@ -14,7 +17,13 @@ export function DashboardPage({ api }: { api: ApiClient }) {
     Object.fromEntries(PANELS.map((name) => [name, { kind: 'loading' }])),
   );
 
+  const [status, setStatus] = useState('checking…');
+
   useEffect(() => {
+    api
+      .get<{ status: string }>(STATUS_URL)
+      .then((data) => setStatus(data.status))
+      .catch(() => setStatus('unavailable'));
     for (const name of PANELS) {
       api
         .get<{ value: number }>(`/api/dashboard/${name}`)
@@ -39,6 +48,9 @@ export function DashboardPage({ api }: { api: ApiClient }) {
           );
         })}
       </div>
+      <aside data-widget="status" className="status-widget">
+        Service status (third party): {status}
+      </aside>
     </section>
   );
 }

@@ -1,0 +1,58 @@
+import type { TrafficEntry } from '../../traffic/record-traffic.js';
+import { type UrlPattern, urlMatches } from '../../url-pattern.js';
+import type { Mark } from '../run-check.js';
+import { escapeHtml } from './escape-html.js';
+
+function colour(entry: TrafficEntry): string {
+  if (entry.failure) return '#64748b';
+  if (entry.status === undefined) return '#cbd5e1';
+  if (entry.status === 401) return '#dc2626';
+  if (entry.status >= 400) return '#ea580c';
+  return '#16a34a';
+}
+
+/**
+ * Draws requests as bars on a time axis (one row each: 401 red, refresh outlined blue, success green,
+ * network failure grey) with the audit's actions as dashed markers, so 401 → refresh → replay reads at a glance.
+ */
+export function timelineSvg(
+  entries: readonly TrafficEntry[],
+  marks: readonly Mark[],
+  refresh: UrlPattern,
+): string {
+  const rows = entries.slice(0, 60);
+  const end = Math.max(1, ...rows.map((e) => e.end ?? e.start), ...marks.map((m) => m.at));
+  const labelWidth = 330;
+  const plot = 560;
+  const rowHeight = 18;
+  const top = 24;
+  const height = top + rows.length * rowHeight + 26;
+  const x = (ms: number) => labelWidth + (ms / end) * plot;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${labelWidth + plot + 20}" height="${height}" font-family="ui-monospace, monospace" font-size="11">`,
+    `<text x="${labelWidth}" y="14" fill="#475569">0 ms</text><text x="${labelWidth + plot}" y="14" text-anchor="end" fill="#475569">${Math.round(end)} ms</text>`,
+  ];
+  rows.forEach((entry, i) => {
+    const y = top + i * rowHeight;
+    const path = new URL(entry.url);
+    const label = `${entry.method} ${path.host === new URL(rows[0]!.url).host ? '' : path.host}${path.pathname} → ${entry.status ?? entry.failure ?? '…'}${entry.bearer ? ' 🔑' : ''}`;
+    const isRefresh = urlMatches(refresh, entry.url);
+    const start = x(entry.start);
+    const width = Math.max(3, x(entry.end ?? end) - start);
+    parts.push(
+      `<text x="4" y="${y + 12}" fill="#0f172a">${escapeHtml(label.slice(0, 48))}</text>`,
+      `<rect x="${start}" y="${y + 3}" width="${width}" height="${rowHeight - 6}" rx="2" fill="${colour(entry)}"${isRefresh ? ' stroke="#2563eb" stroke-width="3"' : ''}><title>${escapeHtml(`${label} (${entry.start}–${entry.end ?? '?'} ms)`)}</title></rect>`,
+    );
+  });
+  for (const mark of marks) {
+    const mx = x(mark.at);
+    parts.push(
+      `<line x1="${mx}" y1="${top - 4}" x2="${mx}" y2="${height - 20}" stroke="#7c3aed" stroke-dasharray="4 3"/>`,
+      `<text x="${Math.min(mx + 3, labelWidth + plot - 4)}" y="${height - 6}" fill="#7c3aed" font-size="10">${escapeHtml(mark.label)}</text>`,
+    );
+  }
+  if (rows.length === 0)
+    parts.push(`<text x="4" y="${top + 12}" fill="#64748b">no API requests recorded</text>`);
+  parts.push('</svg>');
+  return parts.join('');
+}

@@ -1,0 +1,59 @@
+import { failed, passed, type Scenario } from '../scenario.js';
+import { answerReauth, awaitOutcome, fieldValue, signIn, typeDraft } from '../steps.js';
+
+/** The refresh token is dead: the input must survive, through a re-auth prompt or a restored draft. */
+export const refreshRejected: Scenario = {
+  name: 'refresh-rejected',
+  summary: 'Expires the token and makes the refresh endpoint answer 401, then saves.',
+  async run(ctx) {
+    const { page, config } = ctx;
+    await signIn(page, config);
+    await typeDraft(page, config, ctx.text);
+    await ctx.snapshot('before');
+    await ctx.chaos.expireToken(config.api);
+    const rejecting = await ctx.chaos.rejectWith(config.refresh, 401);
+    ctx.mark('token expired, refresh rejected');
+    await page.click(config.form.save);
+    ctx.mark('Save clicked');
+    const outcome = await awaitOutcome(page, config);
+    ctx.mark(`outcome: ${outcome}`);
+    const { text } = ctx;
+
+    if (outcome === 'reauth-prompt') {
+      if (!config.reauth)
+        return failed('a re-auth prompt appeared, but the config has no `reauth` answers for it');
+      // A real sign-in starts a new session: its refresh token is not the dead one.
+      await rejecting.undo();
+      await answerReauth(page, config);
+      ctx.mark('signed in again in the prompt');
+      await page
+        .locator(config.reauth.dialog)
+        .waitFor({ state: 'hidden', timeout: (config.outcomeTimeout ?? 8) * 1000 })
+        .catch(() => {});
+      const after = await awaitOutcome(page, config);
+      await ctx.snapshot('after');
+      if (after === 'saved' && (await fieldValue(page, config)) === text) {
+        return passed('asked for the password over the untouched form; the parked save completed');
+      }
+      return failed(`after signing in again in the prompt the save did not complete (${after})`);
+    }
+    if (outcome === 'sent-to-login') {
+      await rejecting.undo();
+      await signIn(page, config);
+      await page.goto(config.form.path);
+      await page.waitForLoadState('networkidle');
+      await ctx.snapshot('after');
+      if ((await fieldValue(page, config)) === text)
+        return passed('sent to login, but the draft was restored after signing in');
+      return failed('sent to the login page: the typed text was lost');
+    }
+    await ctx.snapshot('after');
+    if (outcome === 'saved')
+      return passed('saved although the refresh was rejected (another credential was used)');
+    return failed(
+      (await fieldValue(page, config)) === text
+        ? 'the save failed with no way to sign in again (no re-auth prompt), though the text is still there'
+        : 'the save failed and the typed text is gone',
+    );
+  },
+};

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import {
+  CheckConfigError,
+  jsonReport,
+  loadConfig,
+  progressLine,
+  runCheck,
+  SCENARIO_NAMES,
+  type ScenarioName,
+  scorecard,
+  writeHtmlReport,
+} from './check.js';
+
+const USAGE = `Usage: expiryproof check [options]
+
+Runs token-expiry experiments against a web app in Chromium and reports whether it is expiry-proof.
+
+Options:
+  --config <file>      expiryproof.config.{ts,js,json} (default: looked up in the current directory)
+  --base-url <url>     overrides the config's baseURL
+  --scenario <name>    run only this scenario (repeatable): ${SCENARIO_NAMES.join(', ')}
+  --reporter <kind>    table (default) or json
+  --report <dir>       also write an HTML report with timelines and screenshots
+  --concurrency <n>    scenarios at the same time (default 3)
+  --headed             show the browser
+  -h, --help           this text
+
+Exit code: 0 when no scenario failed, 1 when one did, 2 on bad input.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      'base-url': { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      reporter: { type: 'string', default: 'table' },
+      report: { type: 'string' },
+      concurrency: { type: 'string', default: '3' },
+      headed: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals[0] !== 'check' || positionals.length > 1)
+    throw new CheckConfigError(`expected the command \`check\`\n\n${USAGE}`);
+  if (values.reporter !== 'table' && values.reporter !== 'json')
+    throw new CheckConfigError('--reporter must be table or json');
+  const unknown = (values.scenario ?? []).filter((s) => !(SCENARIO_NAMES as readonly string[]).includes(s));
+  if (unknown.length)
+    throw new CheckConfigError(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIO_NAMES.join(', ')}`);
+  const concurrency = Number(values.concurrency);
+  if (!(Number.isInteger(concurrency) && concurrency > 0))
+    throw new CheckConfigError('--concurrency must be a whole number >= 1');
+
+  const config = await loadConfig(values.config);
+  if (values['base-url']) config.baseURL = values['base-url'];
+  const table = values.reporter === 'table';
+  if (table) console.log(`expiryproof check → ${config.baseURL}`);
+  const result = await runCheck(config, {
+    scenarios: values.scenario as ScenarioName[] | undefined,
+    concurrency,
+    headed: values.headed,
+    onResult: (r) => table && console.log(progressLine(r)),
+  });
+  console.log(table ? `\n${scorecard(result)}` : jsonReport(result));
+  if (values.report) {
+    const file = await writeHtmlReport(values.report, result, {
+      title: 'expiryproof check',
+      target: config.baseURL,
+      refresh: config.refresh,
+    });
+    if (table) console.log(`\nHTML report: ${file}`);
+  }
+  return result.passed ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known =
+      error instanceof CheckConfigError ||
+      (error as Error).name === 'CheckConfigError' ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(known ? `expiryproof: ${(error as Error).message}` : error);
+    process.exitCode = 2;
+  },
+);
