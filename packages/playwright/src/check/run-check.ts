@@ -5,7 +5,7 @@ import { recordTraffic, type TrafficEntry } from '../traffic/record-traffic.js';
 import type { CheckConfig } from './config.js';
 import { failed, type ScenarioName, type Verdict } from './scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { draftText } from './steps.js';
+import { draftText, networkQuiet } from './steps.js';
 
 /** A timeline marker: something the audit did, at a moment. */
 export interface Mark {
@@ -100,6 +100,9 @@ async function runScenario(
   const marks: Mark[] = [];
   const screenshots: ScenarioResult['screenshots'] = {};
   const snapshot = async (which: 'before' | 'after') => {
+    // A page the app just navigated to may still be blank: let it load and settle first.
+    await page.waitForLoadState('load', { timeout: 3_000 }).catch(() => {});
+    await networkQuiet(page, 200, 2_000);
     screenshots[which] = await page.screenshot().catch(() => undefined);
   };
   let verdict: Verdict;

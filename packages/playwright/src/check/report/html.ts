@@ -54,7 +54,7 @@ figcaption{color:#475569;font-size:.85rem}
 <h1>${escapeHtml(title)}</h1>
 <p>Target: <code>${escapeHtml(target)}</code></p>
 <p class="verdict ${result.passed ? 'ok' : 'bad'}">${result.passed ? 'Expiry-proof: every scenario passed.' : `Not expiry-proof: ${failed} scenario(s) failed.`}</p>
-<p>Legend: <span style="color:#16a34a">■ success</span> · <span style="color:#dc2626">■ 401</span> · <span style="color:#ea580c">■ other error</span> · <span style="color:#2563eb">□ refresh call</span> · 🔑 carried a bearer token · <span style="color:#7c3aed">┆ what the audit did</span></p>
+<p>Legend: <span style="color:#16a34a">■ success</span> · <span style="color:#dc2626">■ 401</span> · <span style="color:#ea580c">■ other error</span> · <span style="color:#2563eb">□ refresh call</span> · <code>+token</code> carried a bearer token · <span style="color:#7c3aed">┆ what the audit did</span></p>
 ${sections.join('\n')}
 </body></html>`;
   const file = join(dir, 'index.html');

@@ -20,37 +20,43 @@ export function timelineSvg(
   marks: readonly Mark[],
   refresh: UrlPattern,
 ): string {
-  const rows = entries.slice(0, 60);
-  const end = Math.max(1, ...rows.map((e) => e.end ?? e.start), ...marks.map((m) => m.at));
+  // Zoom to what the audit did: from just before its first action (sign-in traffic before that is noise).
+  const from = Math.max(0, (marks[0]?.at ?? 0) - 400);
+  const rows = entries.filter((e) => (e.end ?? Number.POSITIVE_INFINITY) >= from).slice(0, 60);
+  const end = Math.max(from + 1, ...rows.map((e) => e.end ?? e.start), ...marks.map((m) => m.at));
   const labelWidth = 330;
   const plot = 560;
   const rowHeight = 18;
   const top = 24;
-  const height = top + rows.length * rowHeight + 26;
-  const x = (ms: number) => labelWidth + (ms / end) * plot;
+  const bottom = top + rows.length * rowHeight;
+  const height = bottom + 8 + marks.length * 13;
+  const x = (ms: number) => labelWidth + ((Math.max(ms, from) - from) / (end - from)) * plot;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${labelWidth + plot + 20}" height="${height}" font-family="ui-monospace, monospace" font-size="11">`,
-    `<text x="${labelWidth}" y="14" fill="#475569">0 ms</text><text x="${labelWidth + plot}" y="14" text-anchor="end" fill="#475569">${Math.round(end)} ms</text>`,
+    `<text x="${labelWidth}" y="14" fill="#475569">${Math.round(from)} ms</text><text x="${labelWidth + plot}" y="14" text-anchor="end" fill="#475569">${Math.round(end)} ms</text>`,
   ];
+  const home = rows[0] ? new URL(rows[0].url).host : '';
   rows.forEach((entry, i) => {
     const y = top + i * rowHeight;
-    const path = new URL(entry.url);
-    const label = `${entry.method} ${path.host === new URL(rows[0]!.url).host ? '' : path.host}${path.pathname} → ${entry.status ?? entry.failure ?? '…'}${entry.bearer ? ' 🔑' : ''}`;
+    const url = new URL(entry.url);
+    const label = `${entry.method} ${url.host === home ? '' : url.host}${url.pathname} → ${entry.status ?? entry.failure ?? '…'}${entry.bearer ? ' +token' : ''}`;
     const isRefresh = urlMatches(refresh, entry.url);
     const start = x(entry.start);
     const width = Math.max(3, x(entry.end ?? end) - start);
     parts.push(
-      `<text x="4" y="${y + 12}" fill="#0f172a">${escapeHtml(label.slice(0, 48))}</text>`,
+      `<text x="4" y="${y + 12}" fill="#0f172a">${escapeHtml(label.slice(0, 50))}</text>`,
       `<rect x="${start}" y="${y + 3}" width="${width}" height="${rowHeight - 6}" rx="2" fill="${colour(entry)}"${isRefresh ? ' stroke="#2563eb" stroke-width="3"' : ''}><title>${escapeHtml(`${label} (${entry.start}–${entry.end ?? '?'} ms)`)}</title></rect>`,
     );
   });
-  for (const mark of marks) {
+  marks.forEach((mark, i) => {
     const mx = x(mark.at);
+    const y = bottom + 8 + i * 13;
+    // Each marker's label gets its own line, so markers close in time stay readable.
     parts.push(
-      `<line x1="${mx}" y1="${top - 4}" x2="${mx}" y2="${height - 20}" stroke="#7c3aed" stroke-dasharray="4 3"/>`,
-      `<text x="${Math.min(mx + 3, labelWidth + plot - 4)}" y="${height - 6}" fill="#7c3aed" font-size="10">${escapeHtml(mark.label)}</text>`,
+      `<line x1="${mx}" y1="${top - 4}" x2="${mx}" y2="${y - 9}" stroke="#7c3aed" stroke-dasharray="4 3"/>`,
+      `<text x="${mx > labelWidth + plot / 2 ? mx - 3 : mx + 3}" y="${y}" fill="#7c3aed" font-size="10"${mx > labelWidth + plot / 2 ? ' text-anchor="end"' : ''}>${escapeHtml(mark.label)} (${Math.round(mark.at)} ms)</text>`,
     );
-  }
+  });
   if (rows.length === 0)
     parts.push(`<text x="4" y="${top + 12}" fill="#64748b">no API requests recorded</text>`);
   parts.push('</svg>');
