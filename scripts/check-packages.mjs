@@ -13,5 +13,7 @@ for (const dir of packages) {
   console.log(`\n== ${dir}`);
   execFileSync(bin('publint'), ['--strict', dir], { stdio: 'inherit' });
   // node16 profile: the packages need Node >= 20, whose resolution (exports) is what matters; node10 ignores subpaths.
-  execFileSync(bin('attw'), ['--pack', dir, '--profile', 'node16', '--format', 'table-flipped'], { stdio: 'inherit' });
+  execFileSync(bin('attw'), ['--pack', dir, '--profile', 'node16', '--format', 'table-flipped'], {
+    stdio: 'inherit',
+  });
 }
