@@ -223,6 +223,7 @@ async function main() {
       'min+gz bytes': axiosAdapter.gz,
       target: '<= 819',
     },
+    { package: '@expiryproof/react', 'min bytes': react.min, 'min+gz bytes': react.gz, target: '(none)' },
   ];
   printTable('Package size (esbuild, minified, gzip -9, peers external)', sizes);
   results.sizes = sizes;
