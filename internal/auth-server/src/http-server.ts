@@ -197,6 +197,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     /** Requests that reached `path`, in arrival order. */
     sent: (path: string) => log.filter((entry) => entry.path === path),
     reset() {
+      tokens.resetStats();
       log.length = 0;
       faults.length = 0;
       Object.assign(stats, { logins: 0, refreshCalls: 0, refreshSucceeded: 0, apiCalls: 0, unauthorized: 0 });

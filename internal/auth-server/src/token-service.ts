@@ -101,6 +101,9 @@ export function createTokenService(options: TokenServiceOptions) {
     get reuseDetected() {
       return reuseDetected;
     },
+    resetStats() {
+      reuseDetected = 0;
+    },
   };
 }
 

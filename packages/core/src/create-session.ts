@@ -6,6 +6,7 @@ import {
   UnreplayableBodyError,
 } from './errors.js';
 import { createSessionFetch } from './fetch/session-fetch.js';
+import { createCrossTab, type TabMessage } from './session/cross-tab.js';
 import { createEmitter } from './session/emitter.js';
 import { createOriginPolicy } from './session/origins.js';
 import { type Flight, startFlight } from './session/refresh-flight.js';
@@ -18,7 +19,7 @@ import type {
   SessionStatus,
   Tokens,
 } from './session/types.js';
-import { waitFor } from './session/wait.js';
+import { sleep, waitFor } from './session/wait.js';
 
 function duration(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -102,6 +103,84 @@ export function createSession(options: SessionOptions): Session {
     return new SessionExpiredError(expiredBy, cause === undefined ? undefined : { cause });
   }
 
+  const inPage = typeof document !== 'undefined' && typeof window !== 'undefined';
+  const crossTabOption = options.crossTab ?? inPage;
+  const crossTab = crossTabOption
+    ? createCrossTab(
+        `expiryproof:${(typeof crossTabOption === 'object' && crossTabOption.name) || 'session'}`,
+        onTabMessage,
+      )
+    : undefined;
+
+  function onTabMessage(message: TabMessage) {
+    if (message.type === 'logout') return signOut(false);
+    if (message.type !== 'tokens') return;
+    // A sibling refreshed (or signed in): take its tokens; a refresh of ours under way is no longer needed.
+    mayRefresh = true;
+    changeTokens(message.tokens);
+    flight?.end();
+  }
+
+  /** One refresh attempt, inside the cross-tab lock; skipped when a sibling's fresh tokens arrive first. */
+  async function guard<T>(
+    attempt: () => Promise<T>,
+    signal: AbortSignal,
+    startedAt: number,
+  ): Promise<T | undefined> {
+    if (!crossTab) return attempt();
+    // A sibling that refreshed after this flight began has sent its tokens; adopting them ends this flight.
+    const siblingAhead = () => crossTab.lastSiblingRefresh() > startedAt;
+    const adoption = () => sleep(2_000, signal).catch(() => {});
+    return crossTab.exclusive(async () => {
+      if (siblingAhead()) await adoption();
+      if (signal.aborted) return undefined;
+      try {
+        const tokens = await attempt();
+        // Hold the lock a moment so our tokens reach the siblings before one of them takes it.
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        return tokens;
+      } catch (error) {
+        // Our refresh token may have been spent by a sibling a moment ago: wait for its tokens before giving up.
+        if (!siblingAhead()) throw error;
+        await adoption();
+        if (signal.aborted) return undefined;
+        throw error;
+      }
+    }, signal);
+  }
+
+  const cleanups: Array<() => void> = [() => crossTab?.close()];
+  const renewOn = options.renewOn ?? (inPage ? {} : false);
+  if (renewOn && inPage) {
+    const renew = () => {
+      if (!flight && mayRefresh && store.due()) fly('proactive');
+    };
+    const listen = (target: EventTarget, event: string, handler: () => void) => {
+      target.addEventListener(event, handler);
+      cleanups.push(() => target.removeEventListener(event, handler));
+    };
+    if (renewOn.visible !== false)
+      listen(document, 'visibilitychange', () => document.visibilityState === 'visible' && renew());
+    if (renewOn.online !== false) listen(window, 'online', renew);
+    if (renewOn.wake !== false) {
+      // Timers stop while a machine sleeps: a tick that comes far too late means it woke up.
+      let last = Date.now();
+      const timer = setInterval(() => {
+        if (Date.now() - last > 40_000) renew();
+        last = Date.now();
+      }, 10_000);
+      cleanups.push(() => clearInterval(timer));
+    }
+  }
+
+  function signOut(tellSiblings: boolean) {
+    mayRefresh = false;
+    expiredBy = undefined;
+    changeTokens(null);
+    flight?.end(new SessionExpiredError('cleared'));
+    if (tellSiblings) crossTab?.publish({ type: 'logout' });
+  }
+
   function fly(reason: RefreshReason, skipRefresh = false): Flight {
     if (flight) return flight;
     const started: Flight = startFlight(
@@ -115,6 +194,11 @@ export function createSession(options: SessionOptions): Session {
         accept: changeTokens,
         expire,
         changed: sync,
+        guard,
+        announce(tokens) {
+          crossTab?.publish({ type: 'tokens', tokens });
+          crossTab?.markRefreshed();
+        },
       },
       reason,
       () => {
@@ -212,11 +296,9 @@ export function createSession(options: SessionOptions): Session {
       mayRefresh = true;
       return fly('manual', !!expiredBy && !!options.reauthenticate).promise;
     },
-    clear() {
-      mayRefresh = false;
-      expiredBy = undefined;
-      changeTokens(null);
-      flight?.end(new SessionExpiredError('cleared'));
+    clear: () => signOut(true),
+    dispose() {
+      for (const cleanup of cleanups.splice(0)) cleanup();
     },
   };
 }

@@ -20,6 +20,17 @@ export interface FlightDeps {
   readonly expire: (reason: ExpiryReason, cause?: unknown) => SessionExpiredError;
   /** The flight's phase changed or it ended: the session re-derives its status. */
   readonly changed: () => void;
+  /**
+   * Runs one refresh attempt; with several tabs open, inside the cross-tab lock, and not at all (undefined)
+   * when a sibling's fresh tokens arrive first.
+   */
+  readonly guard: <T>(
+    attempt: () => Promise<T>,
+    signal: AbortSignal,
+    startedAt: number,
+  ) => Promise<T | undefined>;
+  /** Tells sibling tabs about tokens this tab obtained (before the cross-tab lock is released). */
+  readonly announce: (tokens: Tokens) => void;
 }
 
 /** One refresh (with its retries and any re-authentication) that every waiting request shares. */
@@ -48,6 +59,7 @@ export function startFlight(
   skipRefresh: boolean,
 ): Flight {
   const { options } = deps;
+  const startedAt = Date.now();
   const controller = new AbortController();
   const { signal } = controller;
   let done = false;
@@ -91,15 +103,26 @@ export function startFlight(
     deadline(deps.refreshTimeout, () => new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError }));
     for (let attempt = 1; ; attempt++) {
       try {
-        const refresh = options.refresh({
-          refreshToken: deps.refreshToken(),
+        const value = await waitFor(
+          deps.guard(
+            async () => {
+              const context = {
+                refreshToken: deps.refreshToken(),
+                signal,
+                fetch: deps.transport,
+                reason,
+                attempt,
+              };
+              const tokens = validateTokens(await options.refresh(context), 'refresh()');
+              deps.announce(tokens);
+              return tokens;
+            },
+            signal,
+            startedAt,
+          ),
           signal,
-          fetch: deps.transport,
-          reason,
-          attempt,
-        });
-        const value = await waitFor(refresh, signal);
-        if (!done) accept(value, 'refresh()', 'refresh', attempt);
+        );
+        if (!done && value) accept(value, 'refresh()', 'refresh', attempt);
         return;
       } catch (error) {
         if (done) return;
@@ -127,6 +150,8 @@ export function startFlight(
       const value = await waitFor(reauthenticate({ error, signal }), signal);
       if (done) return;
       if (value === null) return settle(deps.expire('reauth-declined'));
+      // A sign-in in one tab revives its siblings too.
+      deps.announce(validateTokens(value, 'reauthenticate()'));
       accept(value, 'reauthenticate()', 'reauthenticate', 1);
     } catch (cause) {
       if (!done) settle(deps.expire('reauth-failed', cause));

@@ -105,6 +105,20 @@ export interface SessionOptions {
   baseUrl?: string | URL | undefined;
   /** The clock, in epoch milliseconds. Default: `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * Tabs of one origin share one refresh (Web Locks, else claims over a BroadcastChannel) and its result,
+   * and a logout in one reaches all. On by default in a page; `name` tells apart sessions that must not
+   * share (two APIs in one app). Where neither API exists the session is simply single-tab.
+   */
+  crossTab?: boolean | { name?: string | undefined } | undefined;
+  /**
+   * Refresh ahead of need when the tab becomes visible, the network comes back, or the machine wakes
+   * (the clock jumped): a token that expired meanwhile is renewed before the first request. On in a page.
+   */
+  renewOn?:
+    | false
+    | { visible?: boolean | undefined; online?: boolean | undefined; wake?: boolean | undefined }
+    | undefined;
 }
 
 /** One HTTP exchange as a transport adapter describes it to {@link Session.run}. */
@@ -139,6 +153,8 @@ export interface Session {
   getStatus(): SessionStatus;
   /** Refreshes now (or joins the refresh under way). */
   refresh(): Promise<void>;
-  /** Forgets the tokens (logout). Parked requests reject with `SessionExpiredError('cleared')`. */
+  /** Forgets the tokens (logout), in every tab. Parked requests reject with `SessionExpiredError('cleared')`. */
   clear(): void;
+  /** Stops listening to other tabs and to page events. The session still works, as a single tab. */
+  dispose(): void;
 }
