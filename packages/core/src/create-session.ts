@@ -71,6 +71,11 @@ export function createSession(options: SessionOptions): Session {
   });
 
   let flight: Flight | null = null;
+  /**
+   * When this tab took its tokens (epoch ms); 0 for tokens of unknown age (from storage or options).
+   * A sibling that refreshed after that holds newer ones.
+   */
+  let tokensSetAt = 0;
   /** Why the session ended; undefined while it has not. */
   let expiredBy: ExpiryReason | undefined;
   // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
@@ -86,7 +91,8 @@ export function createSession(options: SessionOptions): Session {
     if (status !== previous) emitter.emit('status', { status, previous });
   }
 
-  function changeTokens(tokens: Tokens | null) {
+  function changeTokens(tokens: Tokens | null, takenAt = Date.now()) {
+    tokensSetAt = takenAt;
     store.set(tokens);
     if (tokens) expiredBy = undefined;
     emitter.emit('tokens', { hasTokens: tokens !== null });
@@ -114,23 +120,29 @@ export function createSession(options: SessionOptions): Session {
 
   function onTabMessage(message: TabMessage) {
     if (message.type === 'logout') return signOut(false);
-    if (message.type !== 'tokens') return;
+    if (message.type === 'ask') {
+      if (store.tokens && tokensSetAt)
+        crossTab?.publish({ type: 'tokens', tokens: store.tokens, at: tokensSetAt });
+      return;
+    }
+    // Only newer tokens than ours: a sibling may answer with tokens as stale as our own.
+    if (message.type !== 'tokens' || message.at <= tokensSetAt) return;
     // A sibling refreshed (or signed in): take its tokens; a refresh of ours under way is no longer needed.
     mayRefresh = true;
-    changeTokens(message.tokens);
+    changeTokens(message.tokens, message.at);
     flight?.end();
   }
 
   /** One refresh attempt, inside the cross-tab lock; skipped when a sibling's fresh tokens arrive first. */
-  async function guard<T>(
-    attempt: () => Promise<T>,
-    signal: AbortSignal,
-    startedAt: number,
-  ): Promise<T | undefined> {
+  async function guard<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
     if (!crossTab) return attempt();
-    // A sibling that refreshed after this flight began has sent its tokens; adopting them ends this flight.
-    const siblingAhead = () => crossTab.lastSiblingRefresh() > startedAt;
-    const adoption = () => sleep(2_000, signal).catch(() => {});
+    // A sibling that refreshed after we took our tokens has sent newer ones; adopting them ends this flight.
+    const siblingAhead = () => crossTab.lastSiblingRefresh() > tokensSetAt;
+    // Ask the siblings for their newer tokens; one that has them answers within milliseconds.
+    const adoption = () => {
+      crossTab.publish({ type: 'ask' });
+      return sleep(250, signal).catch(() => {});
+    };
     return crossTab.exclusive(async () => {
       if (siblingAhead()) await adoption();
       if (signal.aborted) return undefined;
@@ -196,7 +208,7 @@ export function createSession(options: SessionOptions): Session {
         changed: sync,
         guard,
         announce(tokens) {
-          crossTab?.publish({ type: 'tokens', tokens });
+          crossTab?.publish({ type: 'tokens', tokens, at: Date.now() });
           crossTab?.markRefreshed();
         },
       },

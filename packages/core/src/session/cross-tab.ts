@@ -2,7 +2,10 @@ import type { Tokens } from './types.js';
 
 /** What tabs of one origin tell each other. Same-origin only: a BroadcastChannel never crosses origins. */
 export type TabMessage =
-  | { type: 'tokens'; tokens: Tokens }
+  /** Tokens a tab took at `at` (epoch ms): after its refresh, or in answer to `ask`. */
+  | { type: 'tokens'; tokens: Tokens; at: number }
+  /** "Who holds tokens newer than mine?" — sent by a tab about to refresh after a sibling did. */
+  | { type: 'ask' }
   | { type: 'logout' }
   | { type: 'claim'; id: string; at: number }
   | { type: 'release'; id: string };
@@ -50,7 +53,7 @@ export function createCrossTab(name: string, onMessage: (message: TabMessage) =>
       claims.delete(data.id);
       for (const wake of [...waiters]) wake();
     } else {
-      if (data.type === 'tokens') lastHeard = Date.now();
+      if (data.type === 'tokens') lastHeard = Math.max(lastHeard, data.at);
       onMessage(data);
     }
   };

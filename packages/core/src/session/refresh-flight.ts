@@ -24,11 +24,7 @@ export interface FlightDeps {
    * Runs one refresh attempt; with several tabs open, inside the cross-tab lock, and not at all (undefined)
    * when a sibling's fresh tokens arrive first.
    */
-  readonly guard: <T>(
-    attempt: () => Promise<T>,
-    signal: AbortSignal,
-    startedAt: number,
-  ) => Promise<T | undefined>;
+  readonly guard: <T>(attempt: () => Promise<T>, signal: AbortSignal) => Promise<T | undefined>;
   /** Tells sibling tabs about tokens this tab obtained (before the cross-tab lock is released). */
   readonly announce: (tokens: Tokens) => void;
 }
@@ -59,7 +55,6 @@ export function startFlight(
   skipRefresh: boolean,
 ): Flight {
   const { options } = deps;
-  const startedAt = Date.now();
   const controller = new AbortController();
   const { signal } = controller;
   let done = false;
@@ -104,22 +99,18 @@ export function startFlight(
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await waitFor(
-          deps.guard(
-            async () => {
-              const context = {
-                refreshToken: deps.refreshToken(),
-                signal,
-                fetch: deps.transport,
-                reason,
-                attempt,
-              };
-              const tokens = validateTokens(await options.refresh(context), 'refresh()');
-              deps.announce(tokens);
-              return tokens;
-            },
-            signal,
-            startedAt,
-          ),
+          deps.guard(async () => {
+            const context = {
+              refreshToken: deps.refreshToken(),
+              signal,
+              fetch: deps.transport,
+              reason,
+              attempt,
+            };
+            const tokens = validateTokens(await options.refresh(context), 'refresh()');
+            deps.announce(tokens);
+            return tokens;
+          }, signal),
           signal,
         );
         if (!done && value) accept(value, 'refresh()', 'refresh', attempt);

@@ -2,8 +2,10 @@ import { createSession, HttpStatusError, type Tokens, webStorage } from '@expiry
 import { createReauthController, ReauthDialog, SessionProvider, useSession } from '@expiryproof/react';
 import type { ReactNode } from 'react';
 import { type ApiClient, readJson } from '../api.js';
+import { navigate } from '../router.js';
 import type { Variant } from '../variant.js';
 
+// Shared by the tabs of this origin, so a new tab knows the account (its tokens come from a sibling or a refresh).
 const EMAIL_KEY = 'demo.email';
 
 function toTokens(body: { accessToken: string; expiresIn: number }): Tokens {
@@ -34,6 +36,13 @@ export function createResilientVariant(): Variant {
     reauthenticate: reauth.reauthenticate,
   });
 
+  // Signed out here or in another tab: show the login page.
+  session.on('status', ({ status, previous }) => {
+    if (status !== 'signed-out' || previous === 'signed-out') return;
+    localStorage.removeItem(EMAIL_KEY);
+    if (!window.location.pathname.endsWith('/login')) navigate('/login');
+  });
+
   const api: ApiClient = {
     get: async (path) => readJson(await session.fetch(path)),
     post: async (path, body) =>
@@ -47,7 +56,7 @@ export function createResilientVariant(): Variant {
   };
 
   function Shell({ children }: { children: ReactNode }) {
-    const email = sessionStorage.getItem(EMAIL_KEY) ?? '';
+    const email = localStorage.getItem(EMAIL_KEY) ?? '';
     return (
       <SessionProvider session={session} reauth={reauth}>
         <SessionBadge />
@@ -65,15 +74,15 @@ export function createResilientVariant(): Variant {
     auth: {
       async signIn(email, password) {
         session.setTokens(await login(email, password));
-        sessionStorage.setItem(EMAIL_KEY, email);
+        localStorage.setItem(EMAIL_KEY, email);
       },
       async signOut() {
         await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
         session.clear();
-        sessionStorage.removeItem(EMAIL_KEY);
+        localStorage.removeItem(EMAIL_KEY);
       },
       // A known account is enough: an expired session is recovered in place, not by leaving the page.
-      hasSession: () => session.getAccessToken() !== null || sessionStorage.getItem(EMAIL_KEY) !== null,
+      hasSession: () => session.getAccessToken() !== null || localStorage.getItem(EMAIL_KEY) !== null,
     },
   };
 }
