@@ -25,7 +25,11 @@ beforeEach(async () => {
   await ctx.server.reset();
   ctx.tokens = await ctx.server.login();
 });
-afterEach(cleanup);
+const sessions: Array<{ dispose(): void }> = [];
+afterEach(() => {
+  cleanup();
+  for (const session of sessions.splice(0)) session.dispose();
+});
 
 /** A settings form like the demo's: a textarea and a Save button that posts through the session. */
 function Form({ onResult }: { onResult: (outcome: string) => void }) {
@@ -54,10 +58,13 @@ function Form({ onResult }: { onResult: (outcome: string) => void }) {
 
 function setup(options: { reauthTimeout?: number } = {}) {
   const reauth = createReauthController();
+  // One tab per test: cross-tab coordination has its own tests, and sessions of earlier tests must not answer.
   const { session } = sessionFor(ctx.server, ctx.tokens, {
     reauthenticate: reauth.reauthenticate,
+    crossTab: false,
     ...options,
   });
+  sessions.push(session);
   const results: string[] = [];
   const login = async (password: string) => {
     const res = await fetch(`${ctx.server.origin}/auth/login`, {

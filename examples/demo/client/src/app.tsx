@@ -9,7 +9,7 @@ export function App({ variant }: { variant: Variant }) {
   const { base, Shell } = variant;
   const page = path.slice(base.length) || '/';
 
-  if (page === '/login') return <LoginPage variant={variant} />;
+  if (page.startsWith('/login')) return <LoginPage variant={variant} />;
   if (!variant.auth.hasSession() || page === '/') {
     queueMicrotask(() =>
       navigate(`${base}${variant.auth.hasSession() ? '/settings/profile' : '/login'}`, { replace: true }),
@@ -33,7 +33,7 @@ export function App({ variant }: { variant: Variant }) {
         </nav>
       </header>
       <main>
-        {page === '/settings/profile' && <ProfilePage api={variant.api} />}
+        {page === '/settings/profile' && <ProfilePage api={variant.api} drafts={variant.drafts} />}
         {page === '/dashboard' && <DashboardPage api={variant.api} />}
         {page !== '/settings/profile' && page !== '/dashboard' && <p>Nothing here.</p>}
       </main>

@@ -7,6 +7,8 @@ export interface Variant {
   /** Path prefix of its pages: '' or '/lazy'. */
   base: string;
   api: ApiClient;
+  /** Whether unsaved form input survives leaving the page. */
+  drafts: boolean;
   auth: Auth;
   Shell: ComponentType<{ children: ReactNode }>;
 }

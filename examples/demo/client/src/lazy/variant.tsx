@@ -33,6 +33,7 @@ export function createLazyVariant(): Variant {
     name: 'lazy',
     base: '/lazy',
     api,
+    drafts: false,
     Shell: Fragment,
     auth: {
       async signIn(email, password) {

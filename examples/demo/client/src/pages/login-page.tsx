@@ -14,7 +14,9 @@ export function LoginPage({ variant }: { variant: Variant }) {
     setError(undefined);
     try {
       await variant.auth.signIn(String(form.get('email')), String(form.get('password')));
-      navigate(`${variant.base}/settings/profile`);
+      // Back to where a redirect to this page came from (same-origin paths only), else the profile.
+      const next = new URLSearchParams(window.location.search).get('next');
+      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : `${variant.base}/settings/profile`);
     } catch (failure) {
       setError((failure as Error).message);
     } finally {

@@ -1,3 +1,4 @@
+import { useDraft } from '@expiryproof/react';
 import { useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api.js';
 
@@ -7,11 +8,14 @@ type SaveState =
   | { kind: 'saved'; at: number }
   | { kind: 'failed'; message: string };
 
-/** The long form of the story: a bio a person types for minutes, then saves. */
-export function ProfilePage({ api }: { api: ApiClient }) {
-  const [bio, setBio] = useState('');
+/**
+ * The long form of the story: a bio a person types for minutes, then saves. With `drafts`, unsaved text
+ * is kept in the tab's storage, so even a full re-login redirect brings it back.
+ */
+export function ProfilePage({ api, drafts }: { api: ApiClient; drafts: boolean }) {
+  const [bio, setBio, draft] = useDraft('profile.bio', '', { enabled: drafts });
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
-  const touched = useRef(false);
+  const touched = useRef(draft.restored);
 
   useEffect(() => {
     api
@@ -26,6 +30,7 @@ export function ProfilePage({ api }: { api: ApiClient }) {
     try {
       const result = await api.post<{ savedAt: number }>('/api/profile/save', { bio });
       setSave({ kind: 'saved', at: result.savedAt });
+      draft.saved();
     } catch (error) {
       setSave({ kind: 'failed', message: (error as Error).message });
     }

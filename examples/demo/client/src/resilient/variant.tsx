@@ -7,6 +7,8 @@ import type { Variant } from '../variant.js';
 
 // Shared by the tabs of this origin, so a new tab knows the account (its tokens come from a sibling or a refresh).
 const EMAIL_KEY = 'demo.email';
+// `/login?sso=1` switches re-authentication to a full redirect, as a single sign-on provider would need.
+const SSO_KEY = 'demo.sso';
 
 function toTokens(body: { accessToken: string; expiresIn: number }): Tokens {
   return { accessToken: body.accessToken, expiresAt: Date.now() + body.expiresIn * 1000 };
@@ -33,8 +35,14 @@ export function createResilientVariant(): Variant {
       if (!res.ok) throw new HttpStatusError(res.status);
       return toTokens(await res.json());
     },
-    reauthenticate: reauth.reauthenticate,
+    reauthenticate: (context) => {
+      if (localStorage.getItem(SSO_KEY) !== '1') return reauth.reauthenticate(context);
+      // The page is left: the draft in sessionStorage is what brings the input back after sign-in.
+      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
+      return Promise.resolve(null);
+    },
   });
+  if (new URLSearchParams(window.location.search).get('sso') === '1') localStorage.setItem(SSO_KEY, '1');
 
   // Signed out here or in another tab: show the login page.
   session.on('status', ({ status, previous }) => {
@@ -70,6 +78,7 @@ export function createResilientVariant(): Variant {
     name: 'resilient',
     base: '',
     api,
+    drafts: true,
     Shell,
     auth: {
       async signIn(email, password) {
