@@ -20,6 +20,8 @@ export interface DraftControls {
   saved(): void;
   /** Throws the draft away. */
   discard(): void;
+  /** Sets a clean value, e.g. what the server has: shown, but not kept as a draft. */
+  reset(value: unknown): void;
 }
 
 const PREFIX = 'expiryproof.draft.';
@@ -58,10 +60,12 @@ export function useDraft<T>(
   const restoreHandler = useRef(onRestore);
   restoreHandler.current = onRestore;
 
+  // Once, for what was restored at mount: later changes of the value are not restorations.
+  const restoredAtMount = useRef(state.restored ? { value: state.value } : undefined);
   useEffect(() => {
-    if (state.restored) restoreHandler.current?.(state.value);
-    // Once, for what was restored at mount.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: runs once for the restored draft.
+    const restored = restoredAtMount.current;
+    restoredAtMount.current = undefined;
+    if (restored) restoreHandler.current?.(restored.value);
   }, []);
 
   const setValue = useCallback(
@@ -76,10 +80,18 @@ export function useDraft<T>(
     write(storage, name, null);
   }, [storage, name]);
 
+  const reset = useCallback(
+    (value: unknown) => {
+      setState((previous) => ({ ...previous, value: value as T, dirty: false }));
+      write(storage, name, null);
+    },
+    [storage, name],
+  );
+
   return [
     state.value,
     setValue,
-    { dirty: state.dirty, restored: state.restored, saved: forget, discard: forget },
+    { dirty: state.dirty, restored: state.restored, saved: forget, discard: forget, reset },
   ];
 }
 

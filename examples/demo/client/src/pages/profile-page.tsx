@@ -16,14 +16,15 @@ export function ProfilePage({ api, drafts }: { api: ApiClient; drafts: boolean }
   const [bio, setBio, draft] = useDraft('profile.bio', '', { enabled: drafts });
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const touched = useRef(draft.restored);
+  const { reset } = draft;
 
   useEffect(() => {
     api
       .get<{ bio: string }>('/api/profile')
       // Never overwrite what the person has started typing.
-      .then((profile) => touched.current || setBio(profile.bio))
+      .then((profile) => touched.current || reset(profile.bio))
       .catch(() => {});
-  }, [api]);
+  }, [api, reset]);
 
   async function onSave() {
     setSave({ kind: 'saving' });
