@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 function Form({ enabled = true, onRestore }: { enabled?: boolean; onRestore?: (v: string) => void }) {
-  const [bio, setBio, draft] = useDraft('profile.bio', '', { enabled, onRestore });
+  const [bio, setBio, draft] = useDraft<string>('profile.bio', '', { enabled, onRestore });
   return (
     <div>
       <textarea aria-label="bio" value={bio} onChange={(e) => setBio(e.target.value)} />

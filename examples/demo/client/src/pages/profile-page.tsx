@@ -13,7 +13,7 @@ type SaveState =
  * is kept in the tab's storage, so even a full re-login redirect brings it back.
  */
 export function ProfilePage({ api, drafts }: { api: ApiClient; drafts: boolean }) {
-  const [bio, setBio, draft] = useDraft('profile.bio', '', { enabled: drafts });
+  const [bio, setBio, draft] = useDraft<string>('profile.bio', '', { enabled: drafts });
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const touched = useRef(draft.restored);
   const { reset } = draft;
