@@ -125,8 +125,16 @@ export function createSession(options: SessionOptions): Session {
         crossTab?.publish({ type: 'tokens', tokens: store.tokens, at: tokensSetAt });
       return;
     }
-    // Only newer tokens than ours: a sibling may answer with tokens as stale as our own.
-    if (message.type !== 'tokens' || message.at <= tokensSetAt) return;
+    // Only tokens newer than ours, and from the latest refresh we know of: a sibling that has not caught
+    // up yet may answer with tokens as stale as our own.
+    if (
+      message.type !== 'tokens' ||
+      message.at <= tokensSetAt ||
+      message.at < (crossTab?.lastSiblingRefresh() ?? 0) ||
+      // The very token we hold (a sibling that loaded the same stale one) is no news.
+      message.tokens.accessToken === store.tokens?.accessToken
+    )
+      return;
     // A sibling refreshed (or signed in): take its tokens; a refresh of ours under way is no longer needed.
     mayRefresh = true;
     changeTokens(message.tokens, message.at);
@@ -191,6 +199,7 @@ export function createSession(options: SessionOptions): Session {
     changeTokens(null);
     flight?.end(new SessionExpiredError('cleared'));
     if (tellSiblings) crossTab?.publish({ type: 'logout' });
+    emitter.emit('signed-out', { here: tellSiblings });
   }
 
   function fly(reason: RefreshReason, skipRefresh = false): Flight {
@@ -208,8 +217,9 @@ export function createSession(options: SessionOptions): Session {
         changed: sync,
         guard,
         announce(tokens) {
-          crossTab?.publish({ type: 'tokens', tokens, at: Date.now() });
-          crossTab?.markRefreshed();
+          const at = Date.now();
+          crossTab?.publish({ type: 'tokens', tokens, at });
+          crossTab?.markRefreshed(at);
         },
       },
       reason,
@@ -252,7 +262,10 @@ export function createSession(options: SessionOptions): Session {
       if (expiredBy) {
         if (!options.reauthenticate) throw new SessionExpiredError(expiredBy);
         fly('unauthorized', true);
-      } else if (used.generation !== store.generation) {
+      } else if (
+        used.generation !== store.generation &&
+        store.credential().authorization !== used.authorization
+      ) {
         // The token was replaced while this response was on its way: replay now, no new refresh.
         return store.credential();
       } else if (!mayRefresh) {

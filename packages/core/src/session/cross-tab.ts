@@ -20,8 +20,8 @@ export interface CrossTab {
   publish(message: TabMessage): void;
   /** When a sibling last said it refreshed (epoch ms), as far as this tab can tell synchronously. */
   lastSiblingRefresh(): number;
-  /** Records that this tab refreshed, for siblings that take the lock after it. */
-  markRefreshed(): void;
+  /** Records that this tab refreshed at `at`, for siblings that take the lock after it. */
+  markRefreshed(at: number): void;
   close(): void;
 }
 
@@ -112,9 +112,9 @@ export function createCrossTab(name: string, onMessage: (message: TabMessage) =>
       const stored = by && by !== tabId ? Number(at) : 0;
       return Math.max(lastHeard, Number.isFinite(stored) ? stored : 0);
     },
-    markRefreshed() {
+    markRefreshed(at) {
       try {
-        storage()?.setItem(marker, `${Date.now()} ${tabId}`);
+        storage()?.setItem(marker, `${at} ${tabId}`);
       } catch {
         // Without storage, siblings learn from the channel alone.
       }

@@ -59,6 +59,8 @@ export interface SessionEventMap {
   'reauth-required': { error: unknown };
   /** The session ended; parked requests were rejected with `SessionExpiredError`. Emitted once per expiry. */
   expired: { reason: ExpiryReason };
+  /** `clear()` was called, in this tab (`here: true`) or in a sibling tab: the person signed out. */
+  'signed-out': { here: boolean };
   /** The stored tokens changed (set, refreshed or cleared). */
   tokens: { hasTokens: boolean };
   /** Something was off but the session carried on. */

@@ -45,8 +45,7 @@ export function createResilientVariant(): Variant {
   if (new URLSearchParams(window.location.search).get('sso') === '1') localStorage.setItem(SSO_KEY, '1');
 
   // Signed out here or in another tab: show the login page.
-  session.on('status', ({ status, previous }) => {
-    if (status !== 'signed-out' || previous === 'signed-out') return;
+  session.on('signed-out', () => {
     localStorage.removeItem(EMAIL_KEY);
     if (!window.location.pathname.endsWith('/login')) navigate('/login');
   });
