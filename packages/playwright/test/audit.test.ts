@@ -75,13 +75,13 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'concurrent-expiry': 'failed',
       'token-leak': 'failed',
     });
-    // One refresh per 401: six panels (plus any call still in flight from the previous page).
+    // One refresh per 401 (how many 401s had arrived before it gave up and went to /login depends on timing).
     expect(reason(result, 'concurrent-expiry')).toMatch(
-      /^(\d+) refresh calls for \1 concurrent 401s \(expected 1 shared refresh\)/,
+      /^\d+ refresh calls for \d+ concurrent 401s \(expected 1 shared refresh\)/,
     );
     expect(
       result.scenarios.find((s) => s.name === 'concurrent-expiry')!.metrics.refreshCalls,
-    ).toBeGreaterThanOrEqual(6);
+    ).toBeGreaterThan(1);
     expect(reason(result, 'refresh-unavailable')).toMatch(
       /one 503 from the refresh endpoint logged the user out/,
     );
