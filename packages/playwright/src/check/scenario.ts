@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import type { Chaos } from '../chaos/helpers.js';
 import type { TrafficLog } from '../traffic/record-traffic.js';
 import type { CheckConfig } from './config.js';
+import { signIn, typeDraft } from './steps.js';
 
 export const SCENARIO_NAMES = [
   'mid-flight-expiry',
@@ -58,3 +59,10 @@ export const failed = (reason: string, metrics?: Record<string, number>): Verdic
   reason,
   ...(metrics && { metrics }),
 });
+
+/** Every input scenario starts the same way: signed in, the draft typed, the "before" picture taken. */
+export async function startEditing(ctx: ScenarioContext) {
+  await signIn(ctx.page, ctx.config);
+  await typeDraft(ctx.page, ctx.config, ctx.text);
+  await ctx.snapshot('before');
+}

@@ -1,6 +1,5 @@
 import { judgeSave } from '../judge-save.js';
-import type { Scenario } from '../scenario.js';
-import { signIn, typeDraft } from '../steps.js';
+import { type Scenario, startEditing } from '../scenario.js';
 
 /** The person leaves the tab for an hour; the token expires meanwhile; they come back and press Save. */
 export const idleReturn: Scenario = {
@@ -9,9 +8,7 @@ export const idleReturn: Scenario = {
   fakeClock: true,
   async run(ctx) {
     const { page, config } = ctx;
-    await signIn(page, config);
-    await typeDraft(page, config, ctx.text);
-    await ctx.snapshot('before');
+    await startEditing(ctx);
     await setVisibility(ctx.page, 'hidden');
     ctx.mark('tab hidden');
     await page.clock.fastForward('01:00:00');

@@ -1,15 +1,12 @@
 import { judgeSave } from '../judge-save.js';
-import type { Scenario } from '../scenario.js';
-import { signIn, typeDraft } from '../steps.js';
+import { type Scenario, startEditing } from '../scenario.js';
 
 /** The articles' test: the save request loses its token on the way, so the server answers 401. */
 export const midFlightExpiry: Scenario = {
   name: 'mid-flight-expiry',
   summary: 'Strips Authorization from the save request once, mid-flight: the server answers 401.',
   async run(ctx) {
-    await signIn(ctx.page, ctx.config);
-    await typeDraft(ctx.page, ctx.config, ctx.text);
-    await ctx.snapshot('before');
+    await startEditing(ctx);
     await ctx.chaos.expireToken(ctx.config.form.saveRequest, { times: 1 });
     ctx.mark('token stripped from next save');
     await ctx.page.click(ctx.config.form.save);

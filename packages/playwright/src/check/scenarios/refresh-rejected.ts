@@ -1,5 +1,5 @@
-import { failed, passed, type Scenario } from '../scenario.js';
-import { answerReauth, awaitOutcome, fieldValue, signIn, typeDraft } from '../steps.js';
+import { failed, passed, type Scenario, startEditing } from '../scenario.js';
+import { answerReauth, awaitOutcome, fieldValue, signIn } from '../steps.js';
 
 /** The refresh token is dead: the input must survive, through a re-auth prompt or a restored draft. */
 export const refreshRejected: Scenario = {
@@ -7,9 +7,7 @@ export const refreshRejected: Scenario = {
   summary: 'Expires the token and makes the refresh endpoint answer 401, then saves.',
   async run(ctx) {
     const { page, config } = ctx;
-    await signIn(page, config);
-    await typeDraft(page, config, ctx.text);
-    await ctx.snapshot('before');
+    await startEditing(ctx);
     await ctx.chaos.expireToken(config.api);
     const rejecting = await ctx.chaos.rejectWith(config.refresh, 401);
     ctx.mark('token expired, refresh rejected');

@@ -1,15 +1,12 @@
 import { judgeSave } from '../judge-save.js';
-import type { Scenario } from '../scenario.js';
-import { signIn, typeDraft } from '../steps.js';
+import { type Scenario, startEditing } from '../scenario.js';
 
 /** The refresh endpoint blips once (503): a transient failure must not end the session. */
 export const refreshUnavailable: Scenario = {
   name: 'refresh-unavailable',
   summary: 'Expires the token and makes the refresh endpoint answer 503 once, then saves.',
   async run(ctx) {
-    await signIn(ctx.page, ctx.config);
-    await typeDraft(ctx.page, ctx.config, ctx.text);
-    await ctx.snapshot('before');
+    await startEditing(ctx);
     await ctx.chaos.expireToken(ctx.config.api);
     await ctx.chaos.rejectWith(ctx.config.refresh, 503, { times: 1 });
     ctx.mark('token expired, next refresh 503');

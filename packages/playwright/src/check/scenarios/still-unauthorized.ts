@@ -1,5 +1,4 @@
-import { failed, passed, type Scenario } from '../scenario.js';
-import { signIn, typeDraft } from '../steps.js';
+import { failed, passed, type Scenario, startEditing } from '../scenario.js';
 
 const WINDOW_MS = 3_000;
 const MAX_SENDS = 3;
@@ -10,9 +9,7 @@ export const stillUnauthorized: Scenario = {
   summary: `Makes every API call answer 401, saves, and counts requests for ${WINDOW_MS / 1000} s.`,
   async run(ctx) {
     const { page, config } = ctx;
-    await signIn(page, config);
-    await typeDraft(page, config, ctx.text);
-    await ctx.snapshot('before');
+    await startEditing(ctx);
     await ctx.chaos.rejectWith(config.api, 401);
     ctx.mark('API answers 401 to everything');
     const before = ctx.traffic.entries.length;
