@@ -3,10 +3,9 @@
  * Both keep the token in a module-like store and attach it to every request, whatever the origin.
  */
 import type { Agent as HttpAgent } from 'node:http';
-import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import axios from 'axios';
+import { installPerRequestRetry, installSharedPromise } from './tutorial-patterns.js';
 import { axiosGet, type Peer, type PeerSetup } from './types.js';
-
-type Retriable = InternalAxiosRequestConfig & { _retry?: boolean };
 
 function base({ origin, tokens }: PeerSetup, agent: HttpAgent) {
   const store = { ...tokens };
@@ -29,15 +28,7 @@ function base({ origin, tokens }: PeerSetup, agent: HttpAgent) {
 /** Per-request `_retry`: every 401 refreshes on its own. */
 export function naiveRetry(setup: PeerSetup, agent: HttpAgent): Peer {
   const { api, refresh } = base(setup, agent);
-  api.interceptors.response.use(undefined, async (error: AxiosError) => {
-    const original = error.config as Retriable;
-    if (error.response?.status === 401 && !original._retry) {
-      original._retry = true;
-      await refresh();
-      return api(original);
-    }
-    throw error;
-  });
+  installPerRequestRetry(api, refresh);
   return {
     name: 'tutorial `_retry` interceptor',
     get: axiosGet(api),
@@ -47,15 +38,7 @@ export function naiveRetry(setup: PeerSetup, agent: HttpAgent): Peer {
 /** One shared refresh promise, cleared when it settles; no retry flag, so a persistent 401 loops. */
 export function sharedPromise(setup: PeerSetup, agent: HttpAgent): Peer {
   const { api, refresh } = base(setup, agent);
-  let pending: Promise<void> | null = null;
-  api.interceptors.response.use(undefined, async (error: AxiosError) => {
-    if (error.response?.status !== 401) throw error;
-    pending ??= refresh().finally(() => {
-      pending = null;
-    });
-    await pending;
-    return api(error.config!);
-  });
+  installSharedPromise(api, refresh);
   return {
     name: 'shared refresh promise',
     get: axiosGet(api),

@@ -172,21 +172,18 @@ export function createSession(options: SessionOptions): Session {
   const cleanups: Array<() => void> = [() => crossTab?.close()];
   const renewOn = options.renewOn ?? (inPage ? {} : false);
   if (renewOn && inPage) {
-    const renew = () => {
-      if (!flight && mayRefresh && store.due()) fly('proactive');
-    };
     const listen = (target: EventTarget, event: string, handler: () => void) => {
       target.addEventListener(event, handler);
       cleanups.push(() => target.removeEventListener(event, handler));
     };
     if (renewOn.visible !== false)
-      listen(document, 'visibilitychange', () => document.visibilityState === 'visible' && renew());
-    if (renewOn.online !== false) listen(window, 'online', renew);
+      listen(document, 'visibilitychange', () => document.visibilityState === 'visible' && refreshIfDue());
+    if (renewOn.online !== false) listen(window, 'online', refreshIfDue);
     if (renewOn.wake !== false) {
       // Timers stop while a machine sleeps: a tick that comes far too late means it woke up.
       let last = Date.now();
       const timer = setInterval(() => {
-        if (Date.now() - last > 40_000) renew();
+        if (Date.now() - last > 40_000) refreshIfDue();
         last = Date.now();
       }, 10_000);
       cleanups.push(() => clearInterval(timer));
@@ -233,12 +230,17 @@ export function createSession(options: SessionOptions): Session {
     return started;
   }
 
+  /** Starts a proactive refresh when the token has passed its refresh point and none is under way. */
+  function refreshIfDue() {
+    if (!flight && mayRefresh && store.due()) fly('proactive');
+  }
+
   /**
    * The credential for a request about to go out: waits for a refresh under way, or starts one when due.
    * Synchronous when nothing is pending, so the hot path costs no extra tick.
    */
   function credentialFor(signal: AbortSignal | null | undefined): Credential | Promise<Credential> {
-    if (!flight && mayRefresh && store.due()) fly('proactive');
+    refreshIfDue();
     return flight ? afterFlight(flight, signal) : store.credential();
   }
 

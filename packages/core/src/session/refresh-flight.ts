@@ -87,8 +87,8 @@ export function startFlight(
     timer = setTimeout(() => settle(fail()), ms);
   };
 
-  const accept = (value: unknown, from: string, via: 'refresh' | 'reauthenticate', attempts: number) => {
-    deps.accept(validateTokens(value, from));
+  const accept = (tokens: Tokens, via: 'refresh' | 'reauthenticate', attempts: number) => {
+    deps.accept(tokens);
     deps.emit('refresh', { reason, via, attempts });
     settle();
   };
@@ -113,7 +113,7 @@ export function startFlight(
           }, signal),
           signal,
         );
-        if (!done && value) accept(value, 'refresh()', 'refresh', attempt);
+        if (!done && value) accept(value, 'refresh', attempt);
         return;
       } catch (error) {
         if (done) return;
@@ -141,9 +141,10 @@ export function startFlight(
       const value = await waitFor(reauthenticate({ error, signal }), signal);
       if (done) return;
       if (value === null) return settle(deps.expire('reauth-declined'));
+      const tokens = validateTokens(value, 'reauthenticate()');
       // A sign-in in one tab revives its siblings too.
-      deps.announce(validateTokens(value, 'reauthenticate()'));
-      accept(value, 'reauthenticate()', 'reauthenticate', 1);
+      deps.announce(tokens);
+      accept(tokens, 'reauthenticate', 1);
     } catch (cause) {
       if (!done) settle(deps.expire('reauth-failed', cause));
     }
