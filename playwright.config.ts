@@ -7,6 +7,7 @@ export default defineConfig({
   projects: [
     { name: 'demo', testDir: 'examples/demo/e2e' },
     { name: 'chaos-kit', testDir: 'packages/playwright/test', testMatch: '*.spec.ts' },
+    { name: 'proxy', testDir: 'packages/proxy/test', testMatch: '*.spec.ts' },
   ],
   // One demo server and one demo user: tests run one at a time so their debug stats are their own.
   workers: 1,

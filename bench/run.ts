@@ -14,6 +14,7 @@ import { axiosAuthRefresh } from './peers/axios-auth-refresh.js';
 import { expiryproofAxios, expiryproofFetch } from './peers/expiryproof.js';
 import { naiveRetry, sharedPromise } from './peers/tutorial-interceptors.js';
 import type { Peer, PeerSetup } from './peers/types.js';
+import { proxyBench } from './proxy/run-proxy-bench.js';
 import { minGzSize } from './sizes.js';
 import { printTable } from './table.js';
 
@@ -200,6 +201,15 @@ async function main() {
         },
       ]);
       results.hotPath = hot;
+    }
+    if (wanted('proxy')) {
+      const proxy = await proxyBench(quick);
+      printTable(
+        `Chaos proxy on keep-alive loopback (${proxy.tool}, 50 connections, ${proxy.rounds} rounds of ${proxy.seconds} s, medians; every server in its own process)`,
+        proxy.rows,
+      );
+      printTable('Chaos proxy ratios (median of per-round ratios)', [proxy.ratios]);
+      results.proxy = proxy;
     }
   } finally {
     server.stop();

@@ -1,0 +1,69 @@
+/**
+ * One server of the proxy benchmark, in its own process so each has a core's worth of scheduling of its own:
+ *   upstream <port|0>                  the API (a small JSON answer, keep-alive)
+ *   bare <port|0> <upstream>           node:http keep-alive passthrough: the floor cost of any Node proxy
+ *   expiryproof <port|0> <upstream> <rules>   @expiryproof/proxy in reverse mode with that many rules loaded
+ *   mockttp <port|0> <upstream>        mockttp forwarding every request
+ * Prints "ready" once listening.
+ */
+import http from 'node:http';
+import { createProxy } from '@expiryproof/proxy';
+import { benchRules } from './rules.js';
+
+const [kind, portArg, upstreamArg, rulesArg] = process.argv.slice(2);
+const port = Number(portArg);
+const upstream = `http://127.0.0.1:${upstreamArg}`;
+const ready = (server?: { address(): unknown } | number) => {
+  const actual =
+    typeof server === 'number' ? server : ((server?.address() as { port: number } | null)?.port ?? port);
+  process.stdout.write(`ready ${actual}\n`);
+};
+
+if (kind === 'upstream') {
+  const body = JSON.stringify({ id: 42, name: 'Ada', bio: 'x'.repeat(64) });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.listen(port, '127.0.0.1', () => ready(server));
+} else if (kind === 'bare') {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+  const target = new URL(upstream);
+  const server = http.createServer((req, res) => {
+    const up = http.request(
+      {
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  server.listen(port, '127.0.0.1', () => ready(server));
+} else if (kind === 'expiryproof') {
+  const proxy = createProxy({
+    upstream,
+    listen: { port },
+    api: false,
+    rules: benchRules(Number(rulesArg ?? 0)),
+  });
+  const { url } = await proxy.listen();
+  ready(Number(new URL(url).port));
+} else if (kind === 'mockttp') {
+  const { getLocal } = await import('mockttp');
+  const server = getLocal();
+  await server.forAnyRequest().thenForwardTo(upstream);
+  await server.start(port || undefined);
+  ready(server.port);
+} else {
+  console.error(`unknown server kind ${kind}`);
+  process.exit(2);
+}

@@ -1,0 +1,103 @@
+import http, { type IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+import { normaliseAddress } from '../rules/request-facts.js';
+import { CA_HOST } from '../tls/ca-page.js';
+import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import { finish, type Recording } from '../traffic-log.js';
+import { handleRequest, type Pipeline } from './pipeline.js';
+import { connectTarget, type Target } from './target.js';
+import { handleUpgrade } from './upgrade.js';
+
+interface ConnectOptions {
+  pipeline: Pipeline;
+  /** With a CA, tunnels are opened up (TLS terminated here) so rules see the requests inside. */
+  ca?: CertificateAuthority;
+  allowed: (host: string) => boolean;
+  track: (socket: Duplex) => void;
+}
+
+const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
+
+/** The `connect` listener of a forward proxy: blind tunnels, or TLS interception with `ca`. */
+export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOptions) {
+  // Requests decrypted from tunnels are served by an inner server that never listens on a port.
+  const targets = new WeakMap<object, Target>();
+  const inner = ca
+    ? http.createServer((req, res) =>
+        handleRequest(pipeline, req, res, targetOf(req), req.url ?? '/', 'https'),
+      )
+    : undefined;
+  const targetOf = (req: IncomingMessage) => targets.get(req.socket) as Target;
+  inner?.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleUpgrade(pipeline, req, socket, head, targetOf(req), req.url ?? '/', 'https'),
+  );
+  inner?.on('clientError', (_error, socket: Duplex) => socket.destroy());
+
+  return (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const target = connectTarget(req.url ?? '');
+    const recording = pipeline.log.record(
+      normaliseAddress(socket.remoteAddress ?? ''),
+      'CONNECT',
+      req.url ?? '',
+      false,
+      [],
+    );
+    socket.on('error', () => finish(recording, 'aborted', null, 'client connection error'));
+    if (!target) {
+      finish(recording, 'refused', 400, 'CONNECT needs host:port');
+      return socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    }
+    if (!allowed(target.hostname) && target.hostname !== CA_HOST) {
+      finish(recording, 'refused', 403, `${target.hostname} is not in the allowed hosts`);
+      return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    }
+    if (!ca || !inner) return tunnel(socket, head, target, recording);
+
+    ca.contextFor(target.hostname).then(
+      (secureContext) => {
+        if (socket.destroyed) return;
+        socket.write(ESTABLISHED);
+        if (head.length) socket.unshift(head);
+        const tls = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+        targets.set(tls, target);
+        track(tls);
+        tls.on('error', (error: NodeJS.ErrnoException) => {
+          // The usual cause: the device does not trust the CA yet.
+          finish(
+            recording,
+            'failed',
+            null,
+            `TLS with the client failed (${error.code ?? 'error'}); does the device trust the CA? Open http://${CA_HOST}/`,
+          );
+          socket.destroy();
+        });
+        tls.once('secure', () => finish(recording, 'tunnelled', 200));
+        inner.emit('connection', tls);
+      },
+      () => {
+        finish(recording, 'failed', 502, `could not make a certificate for ${target.hostname}`);
+        socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+      },
+    );
+  };
+}
+
+/** A blind tunnel: bytes both ways, no rules (they cannot see inside TLS). */
+function tunnel(socket: Socket, head: Buffer, target: Target, recording: Recording) {
+  const upstream = connect(target.port, target.hostname, () => {
+    socket.write(ESTABLISHED);
+    if (head.length) upstream.write(head);
+    finish(recording, 'tunnelled', 200);
+    upstream.pipe(socket).pipe(upstream);
+  });
+  upstream.on('error', (error: NodeJS.ErrnoException) => {
+    if (recording.ms === null) {
+      finish(recording, 'failed', 502, `could not connect to ${target.hostPort} (${error.code ?? 'error'})`);
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+    } else socket.destroy();
+  });
+  socket.on('close', () => upstream.destroy());
+  upstream.on('close', () => socket.destroy());
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes sure the programs the tests and the audit drive exist: a Chromium (Playwright's own where installed,
+# else the system's) and curl (a real client for the proxy tests). Playwright cannot download browsers on
+# every network, so on a Debian machine where we are root this installs what is missing with apt; anywhere
+# else it says what to do.
+set -euo pipefail
+
+missing=()
+has_chromium() {
+  ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1 && return 0
+  for candidate in "${CHROMIUM_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then return 0; fi
+  done
+  return 1
+}
+has_chromium || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "expiryproof: installing Debian's ${missing[*]}…"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  exit 0
+fi
+
+for tool in "${missing[@]}"; do
+  case "$tool" in
+    chromium)
+      echo "expiryproof: no Chromium found. Run 'npx playwright install chromium', install your system's chromium" >&2
+      echo "(Debian/Ubuntu: 'sudo apt-get install chromium'), or set CHROMIUM_PATH to a Chromium binary." >&2
+      ;;
+    curl) echo "expiryproof: curl is missing (Debian/Ubuntu: 'sudo apt-get install curl')." >&2 ;;
+  esac
+done
+exit 1
