@@ -61,3 +61,20 @@ export async function startEditing(page: Page, base: '' | '/lazy' = '') {
   await page.fill('#bio', BIO);
   return visited;
 }
+
+/** The story's good ending: saved, the text still in the form, never sent to a login page, one refresh, no reuse. */
+export async function expectSaveSurvived(page: Page, visited: string[], request: APIRequestContext) {
+  await expect(page.locator('.success-message')).toBeVisible();
+  await expect(page.locator('#bio')).toHaveValue(BIO);
+  await expect(page).toHaveURL('/settings/profile');
+  expect(visited.filter((path) => path.endsWith('/login'))).toEqual([]);
+  expect(await debug(request).stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+}
+
+/** The lazy client's ending: on its login page, the typed text gone, nothing saved. */
+export async function expectTextLost(page: Page) {
+  await expect(page).toHaveURL('/lazy/login');
+  await expect(page.locator('#bio')).toHaveCount(0);
+  await expect(page.getByText(BIO)).toHaveCount(0);
+  await expect(page.locator('.success-message')).toHaveCount(0);
+}
