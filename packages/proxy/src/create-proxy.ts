@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
@@ -13,7 +13,7 @@ import { openConnectHandler } from './http/connect.js';
 import { handleRequest, type Pipeline } from './http/pipeline.js';
 import { type Target, targetOf } from './http/target.js';
 import { handleUpgrade } from './http/upgrade.js';
-import { type ProxyOptions, parseListen } from './options.js';
+import { isLoopback, type ProxyOptions, parseListen } from './options.js';
 import { RuleSet } from './rules/rule-set.js';
 import type { RuleInput, RuleView } from './rules/types.js';
 import { type ScenarioOptions, scenarioRules } from './scenarios.js';
@@ -76,9 +76,14 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
     throw new ProxyConfigError('--mitm is for forward mode; a reverse proxy talks to its upstream directly');
   const listenAt = parseListen(options.listen ?? '127.0.0.1:8080', 8080, 'listen');
   const apiAt = options.api === false ? undefined : parseListen(options.api ?? '127.0.0.1:8474', 8474, 'api');
-  const allowed = options.allowHosts?.length
+  const allowedHost = options.allowHosts?.length
     ? picomatch(options.allowHosts.map((h) => h.toLowerCase()))
     : () => true;
+  // The proxy's own ports: relaying to them would loop, or hand the loopback-only control API to anyone
+  // who can use the proxy (a phone on the Wi-Fi).
+  const ownPorts = new Set<number>();
+  const allowed = (target: Target) =>
+    allowedHost(target.hostname) && !(ownPorts.has(target.port) && isThisMachine(target.hostname));
 
   const rules = new RuleSet();
   const log = new TrafficLog(options.logSize);
@@ -143,13 +148,13 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
       if (!serveCaPage(req, res, ca)) refuse(req, res, 404, 'not_found', 'open http://expiryproof.proxy/');
       return;
     }
-    if (!allowed(target.hostname))
+    if (!allowed(target))
       return refuse(
         req,
         res,
         403,
         'host_not_allowed',
-        `${target.hostname} is not in this proxy's allowed hosts`,
+        `${target.hostPort} is not a host this proxy relays to`,
       );
     const at = url.indexOf('/', url.indexOf('//') + 2);
     handleRequest(pipeline, req, res, target, at === -1 ? '/' : url.slice(at), 'http');
@@ -160,8 +165,7 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
     if (upstream && url.startsWith('/'))
       return handleUpgrade(pipeline, req, socket, head, upstream, url, 'http');
     const target = upstream ? undefined : absoluteTarget(url);
-    if (!target || !allowed(target.hostname))
-      return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    if (!target || !allowed(target)) return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     const at = url.indexOf('/', url.indexOf('//') + 2);
     handleUpgrade(pipeline, req, socket, head, target, at === -1 ? '/' : url.slice(at), 'http');
   });
@@ -211,11 +215,13 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
           socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\n\r\n'),
         );
       await listenOn(server, listenAt, 'listen');
+      ownPorts.add((server.address() as AddressInfo).port);
       const url = urlOf(server);
       if (apiAt) {
         api = createControlApi({ proxy, apiKey: options.apiKey, proxyUrl: url, upstream: options.upstream });
         try {
           await listenOn(api.server, apiAt, 'api');
+          ownPorts.add((api.server.address() as AddressInfo).port);
         } catch (error) {
           await closeServer(server, sockets);
           throw error;
@@ -247,6 +253,14 @@ function parseUpstream(value: string): Target {
       },
     );
   }
+}
+
+/** Loopback, an unspecified address, or one of this machine's interfaces. */
+function isThisMachine(hostname: string): boolean {
+  if (isLoopback(hostname) || hostname === '0.0.0.0' || hostname === '::') return true;
+  return Object.values(networkInterfaces()).some((addresses) =>
+    addresses?.some((a) => a.address === hostname),
+  );
 }
 
 function absoluteTarget(url: string): Target | undefined {

@@ -79,6 +79,21 @@ describe('forward proxy, plain HTTP', () => {
     expect(JSON.parse(refused.body)).toMatchObject({ error: 'host_not_allowed' });
     expect((await curl(['-x', proxy.url, `http://localhost:${upstream.port}/x`])).status).toBe(200);
   });
+
+  it('never relays to its own control API or to itself (no loops, no arming rules from the Wi-Fi)', async () => {
+    const proxy = await startProxy({});
+    const api = new URL(proxy.apiUrl);
+    for (const host of ['127.0.0.1', 'localhost']) {
+      const viaProxy = await curl(['-x', proxy.url, '-X', 'POST', `http://${host}:${api.port}/reset`]);
+      expect(viaProxy.status).toBe(403);
+    }
+    expect((await curl(['-x', proxy.url, `${proxy.url}/`])).status).toBe(403);
+    const tunnel = await curl(['-x', proxy.url, '-p', `http://127.0.0.1:${api.port}/rules`]).catch(
+      (error: { stdout: string }) => ({ head: error.stdout }),
+    );
+    expect(tunnel.head).toMatch(/403/);
+    expect(proxy.log.entries().every((e) => e.outcome === 'refused')).toBe(true);
+  });
 });
 
 describe('forward proxy, HTTPS', () => {
@@ -151,5 +166,19 @@ describe('forward proxy, HTTPS', () => {
     await proxy.close();
     const again = await startProxy({ mitm: true, caDir });
     expect(again.caCertificate).toBe(proxy.caCertificate);
+  });
+});
+
+describe('reverse proxy to an HTTPS upstream', () => {
+  it('verifies the upstream certificate: trusted with --upstream-ca, a clear 502 without it', async () => {
+    const trusted = await startProxy({ upstream: api.origin, upstreamCa: api.caPem });
+    expect(await (await fetch(`${trusted.url}/api/me`)).json()).toEqual({
+      url: '/api/me',
+      authorization: null,
+    });
+    const untrusted = await startProxy({ upstream: api.origin });
+    const res = await fetch(`${untrusted.url}/api/me`);
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { message: string }).message).toMatch(/TLS error .* --upstream-ca/);
   });
 });

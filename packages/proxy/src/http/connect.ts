@@ -14,7 +14,7 @@ interface ConnectOptions {
   pipeline: Pipeline;
   /** With a CA, tunnels are opened up (TLS terminated here) so rules see the requests inside. */
   ca?: CertificateAuthority;
-  allowed: (host: string) => boolean;
+  allowed: (target: Target) => boolean;
   track: (socket: Duplex) => void;
 }
 
@@ -49,8 +49,8 @@ export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOpti
       finish(recording, 'refused', 400, 'CONNECT needs host:port');
       return socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     }
-    if (!allowed(target.hostname) && target.hostname !== CA_HOST) {
-      finish(recording, 'refused', 403, `${target.hostname} is not in the allowed hosts`);
+    if (!allowed(target)) {
+      finish(recording, 'refused', 403, `${target.hostPort} is not a host this proxy relays to`);
       return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
     }
     if (!ca || !inner) return tunnel(socket, head, target, recording);
