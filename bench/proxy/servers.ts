@@ -3,7 +3,8 @@
  *   upstream <port|0>                  the API (a small JSON answer, keep-alive)
  *   bare <port|0> <upstream>           node:http keep-alive passthrough: the floor cost of any Node proxy
  *   expiryproof <port|0> <upstream> <rules>   @expiryproof/proxy in reverse mode with that many rules loaded
- *   mockttp <port|0> <upstream>        mockttp forwarding every request
+ *   mockttp <port|0> <upstream>        mockttp forwarding every request (pinned to 4.4: 4.5+ wants an optional
+ *                                    tls-impersonate that this registry lacks, and `npm ci` then refuses the lock)
  * Prints "ready" once listening.
  */
 import http from 'node:http';
