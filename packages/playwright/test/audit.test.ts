@@ -157,7 +157,7 @@ describe('expiryproof check judges real clients in Chromium', () => {
 });
 
 describe('expiryproof check, the command', () => {
-  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../bin/expiryproof.js', import.meta.url));
   const config = fileURLToPath(new URL('../../../examples/demo/expiryproof.lazy.config.ts', import.meta.url));
 
   async function run(args: string[]) {

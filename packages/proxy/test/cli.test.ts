@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startUpstream, tempDir } from './helpers.js';
 
-// The built CLI, as `npx expiryproof-proxy` runs it (npm test builds before testing).
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// The command as `npx expiryproof-proxy` runs it: the bin entry, which loads the build (npm test builds first).
+const CLI = fileURLToPath(new URL('../bin/expiryproof-proxy.js', import.meta.url));
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGTERM');
