@@ -71,7 +71,8 @@ export function responseHeaders(raw: readonly string[]): string[] {
 function connectionTokens(raw: readonly string[]): Set<string> | undefined {
   let tokens: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() !== 'connection') continue;
+    const name = raw[i] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
     for (const token of (raw[i + 1] as string).split(',')) {
       const name = token.trim().toLowerCase();
       if (!name || name === 'close' || name === 'keep-alive' || name === 'upgrade') continue;
@@ -80,4 +81,18 @@ function connectionTokens(raw: readonly string[]): Set<string> | undefined {
     }
   }
   return tokens;
+}
+
+/**
+ * One header's value straight from the raw list (repeated headers joined), without making Node build the
+ * `headers` object: on a proxy's hot path that object is work nobody else needs.
+ */
+export function rawHeader(raw: readonly string[], lowerName: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    value = value === undefined ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
 }

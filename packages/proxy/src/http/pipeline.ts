@@ -6,7 +6,7 @@ import { RequestFacts } from '../rules/request-facts.js';
 import type { Decision, RuleSet } from '../rules/rule-set.js';
 import { finish, type LogEntry, loggedUrl, type Recording, type TrafficLog } from '../traffic-log.js';
 import { answer, proxyError } from './answer.js';
-import { requestHeaders, responseHeaders } from './headers.js';
+import { rawHeader, requestHeaders, responseHeaders } from './headers.js';
 import type { Target } from './target.js';
 import { throttle } from './throttle.js';
 
@@ -67,7 +67,7 @@ export function begin(
 ): Exchange {
   const facts = new RequestFacts(req, target.hostPort, path);
   const decision = pipeline.rules.evaluate(facts);
-  const authorization = req.headers.authorization;
+  const authorization = rawHeader(req.rawHeaders, 'authorization');
   const recording = pipeline.log.record(
     facts.client,
     facts.method,
@@ -111,7 +111,7 @@ export function upstreamRequestOptions(
 ): https.RequestOptions {
   const { req, target, decision } = exchange;
   const secure = target.protocol === 'https:';
-  const hostHeader = req.headers.host;
+  const hostHeader = rawHeader(req.rawHeaders, 'host');
   return {
     protocol: target.protocol,
     hostname: target.hostname,

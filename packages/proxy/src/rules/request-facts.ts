@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { rawHeader } from '../http/headers.js';
 
 /** What rules may look at in a request. Costly facts (headers object, token digest) are computed on first use. */
 export class RequestFacts {
@@ -25,8 +26,7 @@ export class RequestFacts {
   }
 
   header(name: string): string | undefined {
-    const value = this.#req.headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
+    return rawHeader(this.#req.rawHeaders, name);
   }
 
   /** A CORS preflight: the browser asks before the real request, and must not be answered by a fault. */
