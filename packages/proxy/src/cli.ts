@@ -1,16 +1,10 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatEntry, formatRule } from './cli/format.js';
-import { RULE_FLAGS, rulesFromFlags } from './cli/rule-flags.js';
-import { createProxyClient } from './client.js';
-import { createProxy } from './create-proxy.js';
+import { COMMON } from './cli/common-flags.js';
+import { arm, clientFor, log, rules } from './cli/remote.js';
+import { serve } from './cli/serve.js';
 import { ProxyApiError, ProxyConfigError } from './errors.js';
-import { isLoopback, parseListen } from './options.js';
-import { readRulesFile } from './rules/rules-file.js';
-import { describeScenarios, type ScenarioName } from './scenarios.js';
-import type { LogEntry } from './traffic-log.js';
+import { describeScenarios } from './scenarios.js';
 
 const USAGE = `expiryproof-proxy: a chaos HTTP(S) proxy for testing token expiry on real devices.
 
@@ -47,12 +41,6 @@ Rule flags: --method --host --path --header "name: value"|name|!name --token --c
 
 Exit code: 0 on success, 1 when the proxy or its API reports an error, 2 on bad input.`;
 
-const COMMON = {
-  api: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'serve';
   const rest = command === 'serve' && argv[0] !== 'serve' ? argv : argv.slice(1);
@@ -81,182 +69,6 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new ProxyConfigError(`unknown command "${command}"\n\n${USAGE}`);
   }
-}
-
-async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...COMMON,
-      upstream: { type: 'string' },
-      listen: { type: 'string', default: '127.0.0.1:8080' },
-      rules: { type: 'string' },
-      mitm: { type: 'boolean', default: false },
-      'ca-dir': { type: 'string' },
-      'allow-host': { type: 'string', multiple: true },
-      'upstream-ca': { type: 'string' },
-      'insecure-upstream': { type: 'boolean', default: false },
-      'max-header-size': { type: 'string' },
-      'log-size': { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-    },
-  });
-  const maxHeaderSize =
-    values['max-header-size'] === undefined ? undefined : Number(values['max-header-size']);
-  if (maxHeaderSize !== undefined && !(Number.isInteger(maxHeaderSize) && maxHeaderSize >= 1024))
-    throw new ProxyConfigError('--max-header-size must be a whole number of bytes ≥ 1024');
-  const logSize = values['log-size'] === undefined ? undefined : Number(values['log-size']);
-  if (logSize !== undefined && !(Number.isInteger(logSize) && logSize >= 1))
-    throw new ProxyConfigError('--log-size must be ≥ 1');
-  const loaded = values.rules ? await readRulesFile(values.rules) : [];
-  const apiKey = values['api-key'] ?? process.env.EXPIRYPROOF_PROXY_API_KEY;
-
-  const proxy = createProxy({
-    ...(values.upstream !== undefined ? { upstream: values.upstream } : {}),
-    mitm: values.mitm,
-    listen: values.listen,
-    api: values.api ?? '127.0.0.1:8474',
-    ...(apiKey ? { apiKey } : {}),
-    rules: loaded,
-    ...(values['ca-dir'] ? { caDir: values['ca-dir'] } : {}),
-    ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
-    ...(values['upstream-ca'] ? { upstreamCa: await readFile(values['upstream-ca'], 'utf8') } : {}),
-    insecureUpstream: values['insecure-upstream'],
-    ...(maxHeaderSize ? { maxHeaderSize } : {}),
-    ...(logSize ? { logSize } : {}),
-    ...(values.verbose ? {} : { onFired: (entry: LogEntry) => console.log(formatEntry(entry)) }),
-  });
-  const { url, apiUrl, caUrl } = await proxy.listen();
-  const { host, port } = parseListen(values.listen, 8080, 'listen');
-  console.log(
-    `expiryproof-proxy: ${proxy.mode} proxy on ${url}${values.upstream ? ` → ${values.upstream}` : ''}`,
-  );
-  console.log(`  control API  ${apiUrl}${apiKey ? ' (key required)' : ''}`);
-  if (loaded.length) console.log(`  rules        ${loaded.length} loaded from ${values.rules}`);
-  if (caUrl) console.log(`  CA           ${caUrl} (devices behind the proxy: http://expiryproof.proxy/)`);
-  if (!isLoopback(host)) {
-    const lan = lanAddresses();
-    if (lan.length) console.log(`  from a phone ${lan.map((a) => `${a}:${port}`).join(', ')}`);
-    console.log(
-      `  note: reachable from your network${proxy.mode === 'forward' ? ' as an open HTTP proxy; use --allow-host to limit it' : ''}`,
-    );
-  }
-  console.log(
-    `Arm a fault:  npx expiryproof-proxy arm mid-flight-expiry   (list: npx expiryproof-proxy scenarios)`,
-  );
-  if (values.verbose) {
-    let since = 0;
-    setInterval(() => {
-      for (const entry of proxy.log.entries({ since })) {
-        if (entry.outcome === 'pending') break;
-        console.log(formatEntry(entry));
-        since = entry.seq;
-      }
-    }, 250).unref();
-  }
-
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await proxy.close();
-  return 0;
-}
-
-async function arm(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...COMMON,
-      'refresh-path': { type: 'string', multiple: true },
-      'api-path': { type: 'string', multiple: true },
-      ttl: { type: 'string' },
-    },
-  });
-  const [name] = positionals;
-  if (!name || positionals.length > 1)
-    throw new ProxyConfigError('arm takes one scenario name; see `expiryproof-proxy scenarios`');
-  const armed = await clientFor(values).arm(name as ScenarioName, {
-    ...(values['refresh-path'] ? { refreshPath: values['refresh-path'] } : {}),
-    ...(values['api-path'] ? { apiPath: values['api-path'] } : {}),
-    ...(values.ttl ? { ttl: values.ttl } : {}),
-  });
-  console.log(`armed ${name}:`);
-  for (const rule of armed) console.log(`  ${formatRule(rule)}`);
-  return 0;
-}
-
-async function rules(args: string[]): Promise<number> {
-  const [sub = 'list', ...rest] = args[0]?.startsWith('-') ? ['list', ...args] : args;
-  if (sub === 'list') {
-    const { values } = parseArgs({ args: rest, options: COMMON });
-    const list = await clientFor(values).rules.list();
-    if (!list.length) console.log('no rules');
-    for (const rule of list) console.log(formatRule(rule));
-    return 0;
-  }
-  if (sub === 'add') {
-    const { values } = parseArgs({ args: rest, options: { ...COMMON, ...RULE_FLAGS } });
-    const added = await clientFor(values).rules.add(await rulesFromFlags(values));
-    for (const rule of added) console.log(`added ${formatRule(rule)}`);
-    return 0;
-  }
-  if (sub === 'rm' || sub === 'remove') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: COMMON });
-    if (!positionals.length) throw new ProxyConfigError('rules rm takes the id(s) of the rule(s) to remove');
-    for (const id of positionals) {
-      await clientFor(values).rules.remove(id);
-      console.log(`removed ${id}`);
-    }
-    return 0;
-  }
-  throw new ProxyConfigError(`unknown rules command "${sub}" (list, add, rm)`);
-}
-
-async function log(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...COMMON,
-      limit: { type: 'string', default: '50' },
-      follow: { type: 'boolean', short: 'f', default: false },
-    },
-  });
-  const limit = Number(values.limit);
-  if (!(Number.isInteger(limit) && limit >= 1))
-    throw new ProxyConfigError('--limit must be a whole number ≥ 1');
-  const client = clientFor(values);
-  let since = 0;
-  for (;;) {
-    const entries = await client.log({ limit, since });
-    for (const entry of entries) {
-      if (entry.outcome === 'pending' && values.follow) break;
-      console.log(formatEntry(entry));
-      since = entry.seq;
-    }
-    if (!values.follow) return 0;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-function clientFor(values: { api?: string | undefined; 'api-key'?: string | undefined }) {
-  const api = values.api ?? '127.0.0.1:8474';
-  const url = /^https?:\/\//.test(api)
-    ? api
-    : (({ host, port }) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`)(
-        parseListen(api, 8474, 'api'),
-      );
-  const apiKey = values['api-key'] ?? process.env.EXPIRYPROOF_PROXY_API_KEY;
-  return createProxyClient({ url, ...(apiKey ? { apiKey } : {}) });
-}
-
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === 'IPv4' && !i.internal)
-    .map((i) => i?.address as string);
 }
 
 main(process.argv.slice(2)).then(

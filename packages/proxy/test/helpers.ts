@@ -86,7 +86,10 @@ export async function curl(args: string[]): Promise<{ status: number; head: stri
   // curl prints the CONNECT answer and any 100 Continue first: the first other head is the real one.
   const blocks = stdout.split('\r\n\r\n');
   let index = 0;
-  while (index < blocks.length - 1 && /^HTTP\/1\.1 (200 Connection Established|1\d\d )/i.test(blocks[index] ?? ''))
+  while (
+    index < blocks.length - 1 &&
+    /^HTTP\/1\.1 (200 Connection Established|1\d\d )/i.test(blocks[index] ?? '')
+  )
     index++;
   const head = blocks[index] ?? '';
   return { status: Number(head.split(' ')[1]), head, body: blocks.slice(index + 1).join('\r\n\r\n') };

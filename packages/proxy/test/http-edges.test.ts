@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { curl, startProxy, startUpstream, tempDir } from './helpers.js';
 
 describe('HTTP details a proxy must not break', () => {
@@ -22,10 +22,22 @@ describe('HTTP details a proxy must not break', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'small'), 'x'.repeat(70_000));
     writeFileSync(join(dir, 'big'), 'y'.repeat(1_500_000));
-    const chunked = await curl(['-H', 'transfer-encoding: chunked', '--data-binary', `@${join(dir, 'small')}`, `${proxy.url}/upload`]);
+    const chunked = await curl([
+      '-H',
+      'transfer-encoding: chunked',
+      '--data-binary',
+      `@${join(dir, 'small')}`,
+      `${proxy.url}/upload`,
+    ]);
     expect(chunked.body).toBe('POST chunked 70000');
     // Bodies over 1 MB make curl ask first (Expect: 100-continue).
-    const big = await curl(['-H', 'expect: 100-continue', '--data-binary', `@${join(dir, 'big')}`, `${proxy.url}/upload`]);
+    const big = await curl([
+      '-H',
+      'expect: 100-continue',
+      '--data-binary',
+      `@${join(dir, 'big')}`,
+      `${proxy.url}/upload`,
+    ]);
     expect(big.body).toBe('POST fixed 1500000');
   });
 });

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createProxy } from '../create-proxy.js';
+import { ProxyConfigError } from '../errors.js';
+import { isLoopback, parseListen } from '../options.js';
+import { readRulesFile } from '../rules/rules-file.js';
+import type { LogEntry } from '../traffic-log.js';
+import { COMMON } from './common-flags.js';
+import { formatEntry } from './format.js';
+
+/** `expiryproof-proxy [serve] …`: runs a proxy until SIGINT/SIGTERM, printing what the rules do. */
+export async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...COMMON,
+      upstream: { type: 'string' },
+      listen: { type: 'string', default: '127.0.0.1:8080' },
+      rules: { type: 'string' },
+      mitm: { type: 'boolean', default: false },
+      'ca-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'upstream-ca': { type: 'string' },
+      'insecure-upstream': { type: 'boolean', default: false },
+      'max-header-size': { type: 'string' },
+      'log-size': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const maxHeaderSize =
+    values['max-header-size'] === undefined ? undefined : Number(values['max-header-size']);
+  if (maxHeaderSize !== undefined && !(Number.isInteger(maxHeaderSize) && maxHeaderSize >= 1024))
+    throw new ProxyConfigError('--max-header-size must be a whole number of bytes ≥ 1024');
+  const logSize = values['log-size'] === undefined ? undefined : Number(values['log-size']);
+  if (logSize !== undefined && !(Number.isInteger(logSize) && logSize >= 1))
+    throw new ProxyConfigError('--log-size must be ≥ 1');
+  const loaded = values.rules ? await readRulesFile(values.rules) : [];
+  const apiKey = values['api-key'] ?? process.env.EXPIRYPROOF_PROXY_API_KEY;
+
+  const proxy = createProxy({
+    ...(values.upstream !== undefined ? { upstream: values.upstream } : {}),
+    mitm: values.mitm,
+    listen: values.listen,
+    api: values.api ?? '127.0.0.1:8474',
+    ...(apiKey ? { apiKey } : {}),
+    rules: loaded,
+    ...(values['ca-dir'] ? { caDir: values['ca-dir'] } : {}),
+    ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
+    ...(values['upstream-ca'] ? { upstreamCa: await readFile(values['upstream-ca'], 'utf8') } : {}),
+    insecureUpstream: values['insecure-upstream'],
+    ...(maxHeaderSize ? { maxHeaderSize } : {}),
+    ...(logSize ? { logSize } : {}),
+    ...(values.verbose ? {} : { onFired: (entry: LogEntry) => console.log(formatEntry(entry)) }),
+  });
+  const { url, apiUrl, caUrl } = await proxy.listen();
+  const { host, port } = parseListen(values.listen, 8080, 'listen');
+  console.log(
+    `expiryproof-proxy: ${proxy.mode} proxy on ${url}${values.upstream ? ` → ${values.upstream}` : ''}`,
+  );
+  console.log(`  control API  ${apiUrl}${apiKey ? ' (key required)' : ''}`);
+  if (loaded.length) console.log(`  rules        ${loaded.length} loaded from ${values.rules}`);
+  if (caUrl) console.log(`  CA           ${caUrl} (devices behind the proxy: http://expiryproof.proxy/)`);
+  if (!isLoopback(host)) {
+    const lan = lanAddresses();
+    if (lan.length) console.log(`  from a phone ${lan.map((a) => `${a}:${port}`).join(', ')}`);
+    console.log(
+      `  note: reachable from your network${proxy.mode === 'forward' ? ' as an open HTTP proxy; use --allow-host to limit it' : ''}`,
+    );
+  }
+  console.log(
+    `Arm a fault:  npx expiryproof-proxy arm mid-flight-expiry   (list: npx expiryproof-proxy scenarios)`,
+  );
+  if (values.verbose) {
+    let since = 0;
+    setInterval(() => {
+      for (const entry of proxy.log.entries({ since })) {
+        if (entry.outcome === 'pending') break;
+        console.log(formatEntry(entry));
+        since = entry.seq;
+      }
+    }, 250).unref();
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await proxy.close();
+  return 0;
+}
+
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((i) => i && i.family === 'IPv4' && !i.internal)
+    .map((i) => i?.address as string);
+}
