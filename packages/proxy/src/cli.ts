@@ -26,7 +26,7 @@ Start a proxy:
 
 Talk to a running proxy (add --api <host:port> if it is not on 127.0.0.1:8474):
   expiryproof-proxy scenarios                      list the ready-made scenarios
-  expiryproof-proxy arm <scenario> [--refresh-path <glob>] [--api-path <glob>] [--ttl 10m]
+  expiryproof-proxy arm <scenario> [--refresh-path <glob>] [--api-path <glob>] [--api-host <glob>] [--ttl 10m]
   expiryproof-proxy rules [list]
   expiryproof-proxy rules add --path /api/profile/save --method POST --strip authorization --times 1
   expiryproof-proxy rules add --json '{"match":{"path":"/auth/refresh"},"action":{"status":503},"times":1}'

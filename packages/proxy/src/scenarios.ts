@@ -10,6 +10,8 @@ export interface ScenarioOptions {
   apiPath?: string | string[];
   /** How long the scenario's rules stay armed (default 10 minutes): a forgotten scenario does not stay on. */
   ttl?: Duration;
+  /** Host glob(s) of the app's own API: `token-leak` marks bearer tokens sent anywhere else. */
+  apiHost?: string | string[];
 }
 
 /** The scenarios, named like the audit's (`expiryproof check`) so findings on a phone and in CI line up. */
@@ -23,16 +25,19 @@ export const SCENARIO_NAMES = [
   'refresh-dropped',
   'still-unauthorized',
   'strip-authorization',
+  'token-leak',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
+type Resolved = Required<Omit<ScenarioOptions, 'apiHost'>> & Pick<ScenarioOptions, 'apiHost'>;
+
 interface Scenario {
   summary: string;
-  rules(o: Required<ScenarioOptions>): RuleInput[];
+  rules(o: Resolved): RuleInput[];
 }
 
 /** "The token the app holds dies": every request carrying it gets a real-looking 401 until the app refreshes. */
-const tokenDies = (o: Required<ScenarioOptions>, id: string): RuleInput => ({
+const tokenDies = (o: Resolved, id: string): RuleInput => ({
   id,
   description: 'The access token the app holds now dies: every request that carries it gets 401.',
   match: { path: o.apiPath, token: 'first-seen' },
@@ -41,7 +46,7 @@ const tokenDies = (o: Required<ScenarioOptions>, id: string): RuleInput => ({
   ttl: o.ttl,
 });
 
-const onRefresh = (o: Required<ScenarioOptions>, id: string, action: RuleInput['action']): RuleInput => ({
+const onRefresh = (o: Resolved, id: string, action: RuleInput['action']): RuleInput => ({
   id,
   match: { path: o.refreshPath },
   action,
@@ -120,6 +125,25 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
       },
     ],
   },
+  'token-leak': {
+    summary:
+      'Forward mode: marks every request that carries a bearer token to a host other than --api-host; read them with `log`.',
+    rules: (o) => {
+      if (!o.apiHost)
+        throw new ProxyConfigError('token-leak needs the API host(s): --api-host api.example.com');
+      return [
+        {
+          id: 'token-leak',
+          description:
+            'A bearer token sent to a host that is not the API (the request is let through, and marked).',
+          match: { headers: { authorization: true } },
+          unless: { host: o.apiHost },
+          action: {},
+          ttl: o.ttl,
+        },
+      ];
+    },
+  },
 };
 
 /** One line per scenario, for lists and help. */
@@ -140,5 +164,6 @@ export function scenarioRules(name: string, options: ScenarioOptions = {}): Rule
     refreshPath: options.refreshPath ?? ['**/refresh', '**/token'],
     apiPath: options.apiPath ?? '/**',
     ttl,
+    ...(options.apiHost ? { apiHost: options.apiHost } : {}),
   });
 }

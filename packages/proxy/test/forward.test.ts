@@ -80,6 +80,23 @@ describe('forward proxy, plain HTTP', () => {
     expect((await curl(['-x', proxy.url, `http://localhost:${upstream.port}/x`])).status).toBe(200);
   });
 
+  it('token-leak marks bearer tokens sent to any host but the API, and lets them through', async () => {
+    const upstream = await startUpstream();
+    const proxy = await startProxy({});
+    expect(() => proxy.arm('token-leak')).toThrow(/--api-host/);
+    proxy.arm('token-leak', { apiHost: '127.0.0.1' });
+    const auth = ['-H', `Authorization: Bearer ${TOKEN}`];
+    await curl(['-x', proxy.url, ...auth, `${upstream.origin}/api`]);
+    const thirdParty = await curl(['-x', proxy.url, ...auth, `http://localhost:${upstream.port}/tracker`]);
+    await curl(['-x', proxy.url, `http://localhost:${upstream.port}/no-token`]);
+    expect(thirdParty.status).toBe(200);
+    expect(proxy.log.entries().map((e) => [new URL(e.url).host.split(':')[0], e.token, e.rules])).toEqual([
+      ['127.0.0.1', true, []],
+      ['localhost', true, ['token-leak']],
+      ['localhost', false, []],
+    ]);
+  });
+
   it('never relays to its own control API or to itself (no loops, no arming rules from the Wi-Fi)', async () => {
     const proxy = await startProxy({});
     const api = new URL(proxy.apiUrl);

@@ -17,6 +17,7 @@ export async function arm(args: string[]): Promise<number> {
       ...COMMON,
       'refresh-path': { type: 'string', multiple: true },
       'api-path': { type: 'string', multiple: true },
+      'api-host': { type: 'string', multiple: true },
       ttl: { type: 'string' },
     },
   });
@@ -27,6 +28,7 @@ export async function arm(args: string[]): Promise<number> {
     ...(values['refresh-path'] ? { refreshPath: values['refresh-path'] } : {}),
     ...(values['api-path'] ? { apiPath: values['api-path'] } : {}),
     ...(values.ttl ? { ttl: values.ttl } : {}),
+    ...(values['api-host'] ? { apiHost: values['api-host'] } : {}),
   });
   console.log(`armed ${name}:`);
   for (const rule of armed) console.log(`  ${formatRule(rule)}`);
