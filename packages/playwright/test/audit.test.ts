@@ -100,15 +100,17 @@ describe('expiryproof check judges real clients in Chromium', () => {
     );
   }, 120_000);
 
-  it('flags axios-auth-refresh: one refresh, but requests in flight during it are lost', async () => {
+  it('flags axios-auth-refresh: requests in flight during its refresh are lost, or late 401s refresh again', async () => {
     const result = await audit('/aar');
     expect(verdicts(result), scorecard(result)).toMatchObject({
       'mid-flight-expiry': 'passed',
       'concurrent-expiry': 'failed',
       'token-leak': 'failed',
     });
+    // Which of its two faults shows depends on timing: requests already in flight when the refresh starts are
+    // rejected (parts missing), or 401s that land after the refresh finished start refreshes of their own.
     expect(reason(result, 'concurrent-expiry')).toMatch(
-      /^only \d of 6 parts of the page loaded after the refresh/,
+      /^(only \d of 6 parts of the page loaded after the refresh|[2-6] refresh calls for 6 concurrent 401s)/,
     );
   }, 120_000);
 
