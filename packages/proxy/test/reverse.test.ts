@@ -188,6 +188,36 @@ describe('rules', () => {
     expect(proxy.log.entries().map((e) => e.outcome)).toEqual(['forwarded', 'forwarded', 'reset']);
   });
 
+  it('path globs: literal, directory globstar (the directory itself too), braces, leading globstar', async () => {
+    const upstream = await startUpstream();
+    const proxy = await startProxy({ upstream: upstream.origin });
+    proxy.rules.add([
+      { match: { path: '/exact' }, action: { status: 401 } },
+      { match: { path: '/api/**' }, action: { status: 402 } },
+      { match: { path: '/auth/{refresh,token}' }, action: { status: 403 } },
+      { match: { path: ['**/logout', '/x/*.csv'] }, action: { status: 404 } },
+    ]);
+    const status = async (path: string) => (await fetch(`${proxy.url}${path}`)).status;
+    const cases: Array<[string, number]> = [
+      ['/exact', 401],
+      ['/exact/more', 200],
+      ['/exactly', 200],
+      ['/api', 402],
+      ['/api/a/b', 402],
+      ['/apis', 200],
+      ['/auth/refresh', 403],
+      ['/auth/token', 403],
+      ['/auth/login', 200],
+      ['/v1/session/logout', 404],
+      ['/x/report.csv', 404],
+      ['/x/deeper/report.csv', 200],
+      ['/exact?query=1', 401],
+    ];
+    const seen = [];
+    for (const [path] of cases) seen.push([path, await status(path)]);
+    expect(seen).toEqual(cases);
+  });
+
   it('matches header presence, absence and value, and scopes to a client address', async () => {
     const upstream = await startUpstream();
     const proxy = await startProxy({ upstream: upstream.origin });

@@ -57,8 +57,9 @@ export class CompiledRule {
   fires(facts: RequestFacts, random: () => number): boolean {
     if (!this.#allowsPreflight && facts.method === 'OPTIONS' && facts.preflight) return false;
     // Exceptions first: a "first-seen" token must not be captured from a request the rule leaves alone.
-    if (this.#exceptions?.every((predicate) => predicate(facts))) return false;
-    for (const predicate of this.#predicates) if (!predicate(facts)) return false;
+    // Indexed loops: this runs for every rule on every request, and must not allocate.
+    if (this.#exceptions && allHold(this.#exceptions, facts)) return false;
+    if (!allHold(this.#predicates, facts)) return false;
     this.#seen++;
     if (this.#seen < this.#nth) return false;
     if (this.#probability < 1 && random() >= this.#probability) return false;
@@ -76,6 +77,12 @@ export class CompiledRule {
       createdAt: new Date(this.#createdAt).toISOString(),
     };
   }
+}
+
+function allHold(predicates: Array<(facts: RequestFacts) => boolean>, facts: RequestFacts): boolean {
+  for (let i = 0; i < predicates.length; i++)
+    if (!(predicates[i] as (facts: RequestFacts) => boolean)(facts)) return false;
+  return true;
 }
 
 const list = (value: string | string[] | undefined): string[] =>
@@ -99,13 +106,7 @@ function buildPredicates(match: RuleMatch): Array<(facts: RequestFacts) => boole
     predicates.push((f) => bare(f.host) || withPort(f.hostPort));
   }
   const paths = list(match.path);
-  if (paths.length)
-    predicates.push(
-      (
-        (isPath) => (f: RequestFacts) =>
-          isPath(f.path)
-      )(globs(paths)),
-    );
+  if (paths.length) predicates.push(pathTest(paths));
   for (const [name, expected] of Object.entries(match.headers ?? {})) {
     const key = name.toLowerCase();
     if (expected === true) predicates.push((f) => f.header(key) !== undefined);
@@ -145,7 +146,35 @@ function globs(patterns: string[]): (value: string) => boolean {
     const [only] = expressions as [RegExp];
     return (value) => only.test(value);
   }
-  return (value) => expressions.some((expression) => expression.test(value));
+  return (value) => {
+    for (let i = 0; i < expressions.length; i++) if ((expressions[i] as RegExp).test(value)) return true;
+    return false;
+  };
+}
+
+const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
+
+/**
+ * A path test that rejects on plain string checks before any regular expression runs: most rules name literal
+ * paths or a literal directory, and most requests match none of them.
+ */
+function pathTest(paths: string[]): (facts: RequestFacts) => boolean {
+  if (!paths.some((path) => GLOB_CHARS.test(path))) {
+    const exact = new Set(paths);
+    return (f) => exact.has(f.path);
+  }
+  // The literal directory before the first glob character ("/api/**" → "/api", which "/api" itself matches too).
+  const prefixes = paths.map((path) => {
+    const at = path.search(GLOB_CHARS);
+    const literal = at === -1 ? path : path.slice(0, at);
+    return literal.slice(0, Math.max(0, literal.lastIndexOf('/')));
+  });
+  const matches = globs(paths);
+  return (f) => {
+    for (let i = 0; i < prefixes.length; i++)
+      if (f.path.startsWith(prefixes[i] as string)) return matches(f.path);
+    return false;
+  };
 }
 
 function tokenDigestOf(token: string): string {

@@ -121,7 +121,8 @@ export class RuleSet {
     if (rules.length === 0) return PASS;
     const now = this.#now();
     let decision: MutableDecision | undefined;
-    for (const rule of rules) {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as CompiledRule;
       if (rule.state(now) !== 'armed' || !rule.fires(facts, this.#random)) continue;
       decision ??= { fired: [], strip: [], set: [], delayMs: 0, final: null, throttle: 0 };
       decision.fired.push(rule.id);
