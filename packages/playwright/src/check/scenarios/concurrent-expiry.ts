@@ -1,6 +1,6 @@
 import { urlMatches } from '../../url-pattern.js';
 import { failed, passed, type Scenario } from '../scenario.js';
-import { loginPattern, signIn } from '../steps.js';
+import { loginPattern, networkQuiet, signIn } from '../steps.js';
 
 /** Many requests fail with 401 at once: one refresh must serve them all, and every one must succeed. */
 export const concurrentExpiry: Scenario = {
@@ -11,6 +11,9 @@ export const concurrentExpiry: Scenario = {
     const { page, config } = ctx;
     const concurrent = config.concurrent!;
     await signIn(page, config);
+    // The page signed in to may still be loading its data: a request of it that left after the token died would
+    // take the dead token's 401 (and its refresh) away from the concurrent page this scenario is about.
+    await networkQuiet(page);
     await ctx.chaos.expireToken(config.api);
     ctx.mark('token expired');
     await page.goto(concurrent.path);
