@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -137,10 +137,7 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
         ca = await loadCertificateAuthority(options.caDir ?? join(homedir(), '.expiryproof', 'proxy-ca'));
         server.on('connect', openConnectHandler({ pipeline, ca, allowed, track }));
       } else if (!reverse) server.on('connect', openConnectHandler({ pipeline, allowed, track }));
-      else
-        server.on('connect', (_req, socket: Socket) =>
-          socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\n\r\n'),
-        );
+      else server.on('connect', router.connectRefused);
       await listenOn(server, listenAt, 'listen');
       ownPorts.add((server.address() as AddressInfo).port);
       const url = urlOf(server);

@@ -77,10 +77,13 @@ describe('reverse mode passes traffic through faithfully', () => {
 
     proxy.rules.add({ match: { path: '/ws' }, action: { status: 401 }, times: 1 });
     const refused = new WebSocket(wsUrl, { headers: bearer });
-    const status = await new Promise<number>((resolve) =>
-      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    // The same realistic answer as for plain requests: a Bearer challenge the client can act on.
+    const refusal = await new Promise<[number, string | undefined]>((resolve) =>
+      refused.once('unexpected-response', (_req, res) =>
+        resolve([res.statusCode ?? 0, res.headers['www-authenticate']]),
+      ),
     );
-    expect(status).toBe(401);
+    expect(refusal).toEqual([401, expect.stringMatching(/^Bearer .*error="invalid_token"/)]);
     wss.close();
   });
 });

@@ -4,7 +4,7 @@ import { ProxyConfigError } from '../errors.js';
 import { parseListen } from '../options.js';
 import type { ScenarioName } from '../scenarios.js';
 import { COMMON } from './common-flags.js';
-import { formatEntry, formatRule } from './format.js';
+import { formatRule, printEntries } from './format.js';
 import { RULE_FLAGS, rulesFromFlags } from './rule-flags.js';
 
 // The commands that talk to a running proxy through its control API.
@@ -77,12 +77,7 @@ export async function log(args: string[]): Promise<number> {
   const client = clientFor(values);
   let since = 0;
   for (;;) {
-    const entries = await client.log({ limit, since });
-    for (const entry of entries) {
-      if (entry.outcome === 'pending' && values.follow) break;
-      console.log(formatEntry(entry));
-      since = entry.seq;
-    }
+    since = printEntries(await client.log({ limit, since }), since, values.follow);
     if (!values.follow) return 0;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -7,7 +7,7 @@ import { isLoopback, parseListen } from '../options.js';
 import { readRulesFile } from '../rules/rules-file.js';
 import type { LogEntry } from '../traffic-log.js';
 import { COMMON } from './common-flags.js';
-import { formatEntry } from './format.js';
+import { formatEntry, printEntries } from './format.js';
 
 /** `expiryproof-proxy [serve] …`: runs a proxy until SIGINT/SIGTERM, printing what the rules do. */
 export async function serve(args: string[]): Promise<number> {
@@ -74,11 +74,7 @@ export async function serve(args: string[]): Promise<number> {
   if (values.verbose) {
     let since = 0;
     setInterval(() => {
-      for (const entry of proxy.log.entries({ since })) {
-        if (entry.outcome === 'pending') break;
-        console.log(formatEntry(entry));
-        since = entry.seq;
-      }
+      since = printEntries(proxy.log.entries({ since }), since, true);
     }, 250).unref();
   }
 

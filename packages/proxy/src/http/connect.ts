@@ -6,6 +6,7 @@ import { normaliseAddress } from '../rules/request-facts.js';
 import { CA_HOST } from '../tls/ca-page.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { finish, type Recording } from '../traffic-log.js';
+import { proxyErrorAnswer, sendRaw } from './answer.js';
 import { handleRequest, type Pipeline } from './pipeline.js';
 import { connectTarget, type Target } from './target.js';
 import { handleUpgrade } from './upgrade.js';
@@ -46,12 +47,11 @@ export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOpti
     );
     socket.on('error', () => finish(recording, 'aborted', null, 'client connection error'));
     if (!target) {
-      finish(recording, 'refused', 400, 'CONNECT needs host:port');
-      return socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return fail(socket, recording, 'refused', 400, 'bad_request', 'CONNECT needs host:port');
     }
     if (!allowed(target)) {
-      finish(recording, 'refused', 403, `${target.hostPort} is not a host this proxy relays to`);
-      return socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      const message = `${target.hostPort} is not a host this proxy relays to`;
+      return fail(socket, recording, 'refused', 403, 'host_not_allowed', message);
     }
     if (!ca || !inner) return tunnel(socket, head, target, recording);
 
@@ -77,8 +77,8 @@ export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOpti
         inner.emit('connection', tls);
       },
       () => {
-        finish(recording, 'failed', 502, `could not make a certificate for ${target.hostname}`);
-        socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+        const message = `could not make a certificate for ${target.hostname}`;
+        fail(socket, recording, 'failed', 502, 'bad_gateway', message);
       },
     );
   };
@@ -94,10 +94,23 @@ function tunnel(socket: Socket, head: Buffer, target: Target, recording: Recordi
   });
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     if (recording.ms === null) {
-      finish(recording, 'failed', 502, `could not connect to ${target.hostPort} (${error.code ?? 'error'})`);
-      socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n');
+      const message = `could not connect to ${target.hostPort} (${error.code ?? 'error'})`;
+      fail(socket, recording, 'failed', 502, 'bad_gateway', message);
     } else socket.destroy();
   });
   socket.on('close', () => upstream.destroy());
   upstream.on('close', () => socket.destroy());
+}
+
+/** Ends a CONNECT the proxy cannot serve: logged, and answered with the same JSON error as any other request. */
+function fail(
+  socket: Duplex,
+  recording: Recording,
+  outcome: 'refused' | 'failed',
+  status: number,
+  code: string,
+  message: string,
+) {
+  finish(recording, outcome, status, message);
+  sendRaw(socket, proxyErrorAnswer(undefined, status, code, message));
 }

@@ -55,13 +55,13 @@ export function requestHeaders(
   return out;
 }
 
-/** The upstream's response headers without the hop-by-hop ones, as a flat raw list. */
-export function responseHeaders(raw: readonly string[]): string[] {
+/** The upstream's response headers without the hop-by-hop ones (and `drop`, if named), as a flat raw list. */
+export function responseHeaders(raw: readonly string[], drop?: string): string[] {
   const out: string[] = [];
   const extraHopByHop = connectionTokens(raw);
   for (let i = 0; i < raw.length; i += 2) {
     const lower = (raw[i] as string).toLowerCase();
-    if (HOP_BY_HOP.has(lower) || extraHopByHop?.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || extraHopByHop?.has(lower) || lower === drop) continue;
     out.push(raw[i] as string, raw[i + 1] as string);
   }
   return out;

@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { RequestFacts } from '../rules/request-facts.js';
 import type { Decision, RuleSet } from '../rules/rule-set.js';
 import { finish, type LogEntry, loggedUrl, type Recording, type TrafficLog } from '../traffic-log.js';
-import { answer, proxyError } from './answer.js';
+import { proxyErrorAnswer, ruleAnswer, send } from './answer.js';
 import { rawHeader, requestHeaders, responseHeaders } from './headers.js';
 import type { Target } from './target.js';
 import { throttle } from './throttle.js';
@@ -50,7 +50,7 @@ export function handleRequest(
     if (final?.reset) return resetConnection(req.socket, recording);
     if (final?.answer) {
       req.resume();
-      answer(req, res, final.answer, final.ruleId);
+      send(res, ruleAnswer(req, final.answer, final.ruleId));
       return finish(recording, 'answered', final.answer.status);
     }
     forward(pipeline, exchange, res);
@@ -67,12 +67,11 @@ export function begin(
 ): Exchange {
   const facts = new RequestFacts(req, target.hostPort, path);
   const decision = pipeline.rules.evaluate(facts);
-  const authorization = rawHeader(req.rawHeaders, 'authorization');
   const recording = pipeline.log.record(
     facts.client,
     facts.method,
     loggedUrl(scheme, target.hostPort, path),
-    authorization !== undefined && /^bearer\s/i.test(authorization),
+    facts.token() !== undefined,
     decision.fired,
     decision.fired.length ? pipeline.onFired : undefined,
   );
@@ -146,7 +145,7 @@ function forward(pipeline: Pipeline, exchange: Exchange, res: ServerResponse) {
     if (res.writableEnded || res.destroyed) return;
     const { status, code, message } = gatewayError(error, target);
     finish(recording, 'failed', res.headersSent ? res.statusCode : status, message);
-    proxyError(req, res, status, code, message);
+    send(res, proxyErrorAnswer(req, status, code, message));
   });
   // One listener settles the exchange: finished, or the client went away (mid-body, mid-response) and the
   // upstream request is cancelled with it. (Node emits no 'error' on `req` without a listener.)

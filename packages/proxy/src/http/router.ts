@@ -1,9 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { normaliseAddress } from '../rules/request-facts.js';
 import { CA_HOST, serveCaPage } from '../tls/ca-page.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { finish, type TrafficLog } from '../traffic-log.js';
-import { proxyError } from './answer.js';
+import { proxyErrorAnswer, send, sendRaw } from './answer.js';
 import { handleRequest, type Pipeline } from './pipeline.js';
 import { type Target, targetOf } from './target.js';
 import { handleUpgrade } from './upgrade.js';
@@ -24,16 +25,22 @@ interface RouterOptions {
 export function createRouter({ pipeline, upstream, allowed, ca }: RouterOptions) {
   const { log } = pipeline;
 
-  function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string) {
+  /** Answers (and logs) a request the proxy will not handle, on its response or, for upgrades, its socket. */
+  function refuse(
+    req: IncomingMessage,
+    reply: ServerResponse | Duplex,
+    status: number,
+    code: string,
+    message: string,
+  ) {
+    const client = normaliseAddress(req.socket.remoteAddress ?? '');
     const url = (req.url ?? '').split('?')[0] ?? '';
-    finish(
-      log.record(req.socket.remoteAddress ?? '', req.method ?? '?', url, false, []),
-      'refused',
-      status,
-      message,
-    );
-    req.resume();
-    proxyError(req, res, status, code, message);
+    finish(log.record(client, req.method ?? '?', url, false, []), 'refused', status, message);
+    const answer = proxyErrorAnswer(req, status, code, message);
+    if (reply instanceof ServerResponse) {
+      req.resume();
+      send(reply, answer);
+    } else sendRaw(reply, answer);
   }
 
   function request(req: IncomingMessage, res: ServerResponse) {
@@ -83,13 +90,19 @@ export function createRouter({ pipeline, upstream, allowed, ca }: RouterOptions)
       return handleUpgrade(pipeline, req, socket, head, upstream, url, 'http');
     const target = upstream ? undefined : absoluteTarget(url);
     if (!target || !allowed(target))
-      return void socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return refuse(req, socket, 403, 'host_not_allowed', 'this proxy does not relay this upgrade');
     handleUpgrade(pipeline, req, socket, head, target, pathOf(url), 'http');
+  }
+
+  /** CONNECT on a reverse proxy: it has one upstream and opens no tunnels. */
+  function connectRefused(req: IncomingMessage, socket: Duplex) {
+    refuse(req, socket, 405, 'method_not_allowed', 'a reverse proxy does not open tunnels (CONNECT)');
   }
 
   return {
     request,
     upgrade,
+    connectRefused,
     clientError: (error: NodeJS.ErrnoException, socket: Duplex) => rejectMalformed(error, socket, log),
   };
 }
@@ -119,8 +132,8 @@ function rejectMalformed(error: NodeJS.ErrnoException, socket: Duplex, log: Traf
     ? 'request headers are larger than this proxy accepts (see --max-header-size)'
     : `malformed HTTP request (${error.code ?? 'parse error'})`;
   finish(log.record('', '?', '?', false, []), 'refused', status, message);
-  const body = JSON.stringify({ error: tooLarge ? 'headers_too_large' : 'bad_request', message });
-  socket.end(
-    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  sendRaw(
+    socket,
+    proxyErrorAnswer(undefined, status, tooLarge ? 'headers_too_large' : 'bad_request', message),
   );
 }
