@@ -22,11 +22,13 @@ async function serve(args: string[]) {
   const printed: string[] = [];
   const addresses = await new Promise<{ url: string; api: string }>((resolve, reject) => {
     let url = '';
+    let api = '';
     lines.on('line', (line) => {
       printed.push(line);
       url ||= /proxy on (http:\/\/[\d.:]+)/.exec(line)?.[1] ?? '';
-      const api = /control API\s+http:\/\/([\d.:]+)/.exec(line)?.[1];
-      if (api) resolve({ url, api });
+      api ||= /control API\s+http:\/\/([\d.:]+)/.exec(line)?.[1] ?? '';
+      // The start-up banner ends with the hint to arm a fault: only then has everything been printed.
+      if (line.startsWith('Arm a fault:')) resolve({ url, api });
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}`)));
   });
