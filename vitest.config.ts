@@ -6,6 +6,8 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     alias: {
+      // Before the package's root: a bare-name alias would also rewrite its subpaths.
+      '@expiryproof/core/engine': fileURLToPath(new URL('./packages/core/src/engine.ts', import.meta.url)),
       '@expiryproof/core': src('core'),
       '@expiryproof/axios': src('axios'),
       '@expiryproof/react': src('react'),

@@ -219,6 +219,7 @@ async function main() {
 
   const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
   const core = await minGzSize(root('packages/core/src/index.ts'));
+  const engine = await minGzSize(root('packages/core/src/engine.ts'));
   const axiosAdapter = await minGzSize(root('packages/axios/src/index.ts'), ['axios', '@expiryproof/core']);
   const react = await minGzSize(root('packages/react/src/index.ts'), [
     'react',
@@ -226,7 +227,18 @@ async function main() {
     '@expiryproof/core',
   ]);
   const sizes = [
-    { package: '@expiryproof/core', 'min bytes': core.min, 'min+gz bytes': core.gz, target: '<= 3072' },
+    {
+      package: '@expiryproof/core (with cross-tab + renewal)',
+      'min bytes': core.min,
+      'min+gz bytes': core.gz,
+      target: '<= 3072',
+    },
+    {
+      package: '@expiryproof/core/engine',
+      'min bytes': engine.min,
+      'min+gz bytes': engine.gz,
+      target: '<= 3072',
+    },
     {
       package: '@expiryproof/axios',
       'min bytes': axiosAdapter.min,

@@ -17,11 +17,6 @@ export type ExpiryReason =
 
 /** Base class of every error this library throws. */
 export class ExpiryproofError extends Error {
-  /** The brand that cross-realm guards read; equal to `name`. */
-  get [BRAND](): string {
-    return this.name;
-  }
-
   /**
    * True when `value` is an expiryproof error of this class, from any realm or copy of the library.
    * Safe to pass unbound, e.g. `errors.filter(SessionExpiredError.is)`.
@@ -34,28 +29,21 @@ export class ExpiryproofError extends Error {
   ) => value is T;
 }
 
-function brandMatches(value: unknown, name: string): boolean {
-  const brand = (value as { [BRAND]?: unknown } | null)?.[BRAND];
-  return typeof brand === 'string' && (name === BASE || brand === name);
-}
-
 /** The refresh token was rejected and re-authentication was declined, failed or is not configured. */
 export class SessionExpiredError extends ExpiryproofError {
-  constructor(
-    readonly reason: ExpiryReason,
-    options?: { cause?: unknown },
-  ) {
+  declare readonly reason: ExpiryReason;
+  constructor(reason: ExpiryReason, options?: { cause?: unknown }) {
     super(`Session expired (${reason})`, options);
+    this.reason = reason;
   }
 }
 
 /** The refresh kept failing transiently (network, 5xx) until `refreshTimeout` ran out. */
 export class RefreshTimeoutError extends ExpiryproofError {
-  constructor(
-    readonly timeout: number,
-    options?: { cause?: unknown },
-  ) {
+  declare readonly timeout: number;
+  constructor(timeout: number, options?: { cause?: unknown }) {
     super(`Token refresh did not succeed within ${timeout} ms`, options);
+    this.timeout = timeout;
   }
 }
 
@@ -75,25 +63,23 @@ export class SessionWarning extends ExpiryproofError {
    * - `storage-failed`: the storage threw; tokens stay in memory.
    * - `stored-tokens-invalid`: what the storage held is not a token set; the session starts without.
    */
-  constructor(
-    readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid',
-    options?: { cause?: unknown },
-  ) {
+  declare readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid';
+  constructor(code: SessionWarning['code'], options?: { cause?: unknown }) {
     super(`expiryproof warning: ${code}`, options);
+    this.code = code;
   }
 }
 
 /** Throw this (or any error with a `status`) from `refresh` so the session can classify the failure. */
 export class HttpStatusError extends ExpiryproofError {
-  constructor(
-    readonly status: number,
-    message = `HTTP ${status}`,
-  ) {
+  declare readonly status: number;
+  constructor(status: number, message = `HTTP ${status}`) {
     super(message);
+    this.status = status;
   }
 }
 
-// Names live on the prototypes, not in class fields, so they survive minifiers that rename classes.
+// Names and brands live on the prototypes, not in class fields, so they survive minifiers that rename classes.
 for (const [cls, name] of [
   [ExpiryproofError, BASE],
   [SessionExpiredError, 'SessionExpiredError'],
@@ -104,7 +90,11 @@ for (const [cls, name] of [
   [SessionWarning, 'SessionWarning'],
   [HttpStatusError, 'HttpStatusError'],
 ] as const) {
-  cls.prototype.name = name;
-  // An own, bound guard on every class, so `is` works when passed around as a plain function.
-  Object.defineProperty(cls, 'is', { value: (value: unknown) => brandMatches(value, name) });
+  const proto = cls.prototype as ExpiryproofError & { [BRAND]: string };
+  proto.name = proto[BRAND] = name;
+  // An own guard on every class, so `is` works when passed around as a plain function.
+  cls.is = ((value: unknown) => {
+    const brand = (value as { [BRAND]?: unknown } | null)?.[BRAND];
+    return typeof brand === 'string' && (name === BASE || brand === name);
+  }) as typeof ExpiryproofError.is;
 }

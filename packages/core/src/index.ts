@@ -1,28 +1,2 @@
 export { createSession } from './create-session.js';
-export {
-  ConfigurationError,
-  ExpiryproofError,
-  type ExpiryReason,
-  HttpStatusError,
-  InvalidTokensError,
-  RefreshTimeoutError,
-  SessionExpiredError,
-  SessionWarning,
-  UnreplayableBodyError,
-} from './errors.js';
-export type {
-  Exchange,
-  FailureKind,
-  ReauthContext,
-  RefreshContext,
-  RefreshReason,
-  Session,
-  SessionEvent,
-  SessionEventMap,
-  SessionOptions,
-  SessionStatus,
-  TokenStorage,
-  Tokens,
-} from './session/types.js';
-export { memoryStorage } from './storage/memory.js';
-export { type WebStorageOptions, webStorage } from './storage/web-storage.js';
+export * from './shared-exports.js';

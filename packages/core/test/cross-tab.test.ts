@@ -1,6 +1,6 @@
 import { createSession, type Session } from '@expiryproof/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCrossTab } from '../src/session/cross-tab.js';
+import { createCrossTab } from '../src/page/cross-tab.js';
 import { refreshAt, useAuthServer } from './helpers.js';
 
 /**

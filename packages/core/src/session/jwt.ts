@@ -12,10 +12,8 @@ export function readTimeClaims(token: string): TimeClaims | undefined {
   const part = token.split('.')[1];
   if (!part) return undefined;
   try {
-    const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(
-      atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')),
-    );
+    // atob takes base64 without its padding (forgiving-base64), so only the URL-safe letters need mapping.
+    const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
     const { exp, iat } = (claims ?? {}) as { exp?: unknown; iat?: unknown };
     if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
     return { exp, iat: typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined };

@@ -72,8 +72,8 @@ export type SessionEvent = keyof SessionEventMap;
 /** How a failed refresh attempt is judged. */
 export type FailureKind = 'rejected' | 'transient' | 'invalid';
 
-/** Options of {@link createSession}. */
-export interface SessionOptions {
+/** Options of the session engine: everything but the page integration. */
+export interface EngineOptions {
   /** Tokens to start with; when absent, the storage is read. */
   tokens?: Tokens | undefined;
   /**
@@ -107,6 +107,10 @@ export interface SessionOptions {
   baseUrl?: string | URL | undefined;
   /** The clock, in epoch milliseconds. Default: `Date.now`. */
   now?: (() => number) | undefined;
+}
+
+/** Options of {@link createSession}. */
+export interface SessionOptions extends EngineOptions {
   /**
    * Tabs of one origin share one refresh (Web Locks, else claims over a BroadcastChannel) and its result,
    * and a logout in one reaches all. On by default in a page; `name` tells apart sessions that must not

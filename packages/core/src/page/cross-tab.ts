@@ -1,4 +1,4 @@
-import type { Tokens } from './types.js';
+import type { Tokens } from '../session/types.js';
 
 /** What tabs of one origin tell each other. Same-origin only: a BroadcastChannel never crosses origins. */
 export type TabMessage =

@@ -1,0 +1,69 @@
+import { fileURLToPath } from 'node:url';
+import { createSession as createPageSession } from '@expiryproof/core';
+import { createSession, SessionExpiredError } from '@expiryproof/core/engine';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { refreshAt, useAuthServer } from './helpers.js';
+
+const ctx = useAuthServer();
+
+/** What a bundler ships for an entry: every module the entry pulls in, minified. */
+async function bundle(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../src/${entry}`, import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+describe('@expiryproof/core/engine: the session without the page integration', () => {
+  it('runs the same request cycle: an expired token is refreshed once and the requests replayed', async () => {
+    const session = createSession({
+      tokens: ctx.tokens,
+      origins: [ctx.server.origin],
+      refresh: refreshAt(ctx.server.origin),
+    });
+    ctx.server.expireAccessTokens();
+    const results = await Promise.all(
+      [1, 2, 3].map((n) => session.fetch(`${ctx.server.origin}/api/panel${n}`)),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(ctx.server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    session.clear();
+    await expect(session.refresh()).rejects.toSatisfy(SessionExpiredError.is);
+  });
+
+  it('stays single-tab: a logout in one engine session does not reach another, unlike the default entry', async () => {
+    const pair = (create: typeof createPageSession) =>
+      [1, 2].map(() =>
+        create({
+          tokens: ctx.tokens,
+          origins: [ctx.server.origin],
+          refresh: refreshAt(ctx.server.origin),
+          crossTab: { name: 'engine-entry' },
+        }),
+      );
+    const engine = pair(createSession as typeof createPageSession);
+    const page = pair(createPageSession);
+    engine[0]!.clear();
+    page[0]!.clear();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(engine[1]!.getStatus()).toBe('active');
+    expect(page[1]!.getStatus()).toBe('signed-out');
+    for (const session of [...engine, ...page]) session.dispose();
+  });
+
+  it('ships none of the page integration, while the default entry does', async () => {
+    const engine = await bundle('engine.ts');
+    const page = await bundle('index.ts');
+    for (const pageOnly of ['BroadcastChannel', 'visibilitychange', '"online"']) {
+      expect(page.includes(pageOnly), `default entry has ${pageOnly}`).toBe(true);
+      expect(engine.includes(pageOnly), `engine entry has ${pageOnly}`).toBe(false);
+    }
+  });
+});
