@@ -59,9 +59,7 @@ describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
   it('a logout in one tab signs out the others', async () => {
     const [first, second, third] = tabs(3, true);
     first!.clear();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(second!.getStatus()).toBe('signed-out');
-    expect(third!.getAccessToken()).toBeNull();
+    await expect.poll(() => [second!.getStatus(), third!.getAccessToken()]).toEqual(['signed-out', null]);
   });
 
   it('the fallback lock never lets two tabs refresh at the same time', async () => {

@@ -38,7 +38,7 @@ export function tabSync(host: Host, option: SessionOptions['crossTab']): Hooks {
   // Ask the siblings for their newer tokens; one that has them answers within milliseconds.
   const adoption = (signal: AbortSignal) => {
     crossTab.publish({ type: 'ask' });
-    return sleep(250, signal).catch(() => {});
+    return sleep(250, signal);
   };
 
   return {
@@ -49,7 +49,7 @@ export function tabSync(host: Host, option: SessionOptions['crossTab']): Hooks {
         try {
           const tokens = await attempt();
           // Hold the lock a moment so our tokens reach the siblings before one of them takes it.
-          await sleep(25, signal).catch(() => {});
+          await sleep(25, signal);
           return tokens;
         } catch (error) {
           // Our refresh token may have been spent by a sibling a moment ago: wait for its tokens first.

@@ -1,8 +1,6 @@
 import { InvalidTokensError } from '../errors.js';
 import type { FailureKind } from './types.js';
 
-const REJECTED = new Set([400, 401, 403]);
-
 /** The HTTP status an error carries, whichever client threw it (fetch wrappers, axios, ky, ofetch). */
 function statusOf(error: unknown): unknown {
   const e = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | null;
@@ -16,5 +14,5 @@ function statusOf(error: unknown): unknown {
 export function classifyFailure(error: unknown): FailureKind {
   if (InvalidTokensError.is(error)) return 'invalid';
   const status = statusOf(error);
-  return typeof status === 'number' && REJECTED.has(status) ? 'rejected' : 'transient';
+  return [400, 401, 403].includes(status as number) ? 'rejected' : 'transient';
 }

@@ -9,16 +9,16 @@ export interface Emitter {
 }
 
 export function createEmitter(): Emitter {
-  const listeners = new Map<SessionEvent, Set<Listener<never>>>();
+  // No prototype: an unknown event name from plain JavaScript must not find `constructor` or `toString`.
+  const listeners: { [E in SessionEvent]?: Set<Listener<never>> } = Object.create(null);
   return {
     on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
+      const set = (listeners[event] ??= new Set());
       set.add(listener as Listener<never>);
       return () => void set.delete(listener as Listener<never>);
     },
     emit(event, payload) {
-      for (const listener of [...(listeners.get(event) ?? [])]) {
+      for (const listener of [...(listeners[event] ?? [])]) {
         try {
           (listener as Listener<typeof event>)(payload);
         } catch (error) {

@@ -7,15 +7,12 @@ export interface OriginPolicy {
   allows(url: URL): boolean;
 }
 
-function pageLocation(): string | undefined {
-  return (globalThis as { location?: { href?: string } }).location?.href;
-}
-
 export function createOriginPolicy(
   origins: readonly string[] | undefined,
   baseUrl: string | URL | undefined,
 ): OriginPolicy {
-  const base = baseUrl === undefined ? pageLocation() : String(baseUrl);
+  const base =
+    baseUrl === undefined ? (globalThis as { location?: { href?: string } }).location?.href : String(baseUrl);
   const list = origins ?? (base ? [base] : undefined);
   if (!list) {
     throw new ConfigurationError('`origins` is required where there is no page origin (e.g. in Node)');

@@ -122,7 +122,7 @@ export function startFlight(
         deps.emit('refresh-error', { error, attempt, kind, willRetry: kind === 'transient' });
         if (kind === 'rejected') return error;
         if (kind === 'invalid') return settle(error);
-        await sleep(backoff(attempt, options.retryDelay), signal).catch(() => {});
+        await sleep(backoff(attempt, options.retryDelay), signal);
         if (done) return;
       }
     }

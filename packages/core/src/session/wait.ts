@@ -17,8 +17,8 @@ export function waitFor<T>(shared: Promise<T>, signal: AbortSignal | null | unde
   });
 }
 
-/** Resolves after `ms`, or rejects as soon as `signal` aborts. */
+/** Resolves after `ms`, or as soon as `signal` aborts: callers check the signal when they wake. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  // The timer is short (backoff) and harmless once nobody waits for it.
-  return waitFor(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+  // The timer is short (backoff, a pause) and harmless once nobody waits for it.
+  return waitFor(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal).catch(() => {});
 }
