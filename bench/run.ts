@@ -226,26 +226,18 @@ async function main() {
     'react/jsx-runtime',
     '@expiryproof/core',
   ]);
+  const row = (name: string, size: { min: number; gz: number }, limit?: number) => ({
+    package: name,
+    'min bytes': size.min,
+    'min+gz bytes': size.gz,
+    target: limit ? `<= ${limit}` : '(none)',
+    met: limit ? (size.gz <= limit ? 'yes' : 'NO') : '',
+  });
   const sizes = [
-    {
-      package: '@expiryproof/core (with cross-tab + renewal)',
-      'min bytes': core.min,
-      'min+gz bytes': core.gz,
-      target: '<= 3072',
-    },
-    {
-      package: '@expiryproof/core/engine',
-      'min bytes': engine.min,
-      'min+gz bytes': engine.gz,
-      target: '<= 3072',
-    },
-    {
-      package: '@expiryproof/axios',
-      'min bytes': axiosAdapter.min,
-      'min+gz bytes': axiosAdapter.gz,
-      target: '<= 819',
-    },
-    { package: '@expiryproof/react', 'min bytes': react.min, 'min+gz bytes': react.gz, target: '(none)' },
+    row('@expiryproof/core (with cross-tab + renewal)', core, 3072),
+    row('@expiryproof/core/engine', engine, 3072),
+    row('@expiryproof/axios', axiosAdapter, 819),
+    row('@expiryproof/react', react),
   ];
   printTable('Package size (esbuild, minified, gzip -9, peers external)', sizes);
   results.sizes = sizes;
