@@ -13,7 +13,8 @@ export function createEmitter(): Emitter {
   const listeners: { [E in SessionEvent]?: Set<Listener<never>> } = Object.create(null);
   return {
     on(event, listener) {
-      const set = (listeners[event] ??= new Set());
+      const set = listeners[event] ?? new Set();
+      listeners[event] = set;
       set.add(listener as Listener<never>);
       return () => void set.delete(listener as Listener<never>);
     },
