@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { RequestFacts } from '../rules/request-facts.js';
 import type { Decision, RuleSet } from '../rules/rule-set.js';
 import { finish, type LogEntry, loggedUrl, type Recording, type TrafficLog } from '../traffic-log.js';
-import { proxyErrorAnswer, ruleAnswer, send } from './answer.js';
+import { type Message, proxyErrorAnswer, ruleAnswer, send } from './answer.js';
 import { rawHeader, requestHeaders, responseHeaders } from './headers.js';
 import type { Target } from './target.js';
 import { throttle } from './throttle.js';
@@ -44,16 +44,44 @@ export function handleRequest(
   scheme: 'http' | 'https',
 ): void {
   const exchange = begin(pipeline, req, target, path, scheme);
-  const { decision, recording } = exchange;
-  afterDelay(decision.delayMs, res, () => {
-    const final = decision.final;
-    if (final?.reset) return resetConnection(req.socket, recording);
-    if (final?.answer) {
+  carryOut(
+    exchange,
+    res,
+    req.socket,
+    (answer) => {
       req.resume();
-      send(res, ruleAnswer(req, final.answer, final.ruleId));
+      send(res, answer);
+    },
+    () => forward(pipeline, exchange, res),
+  );
+}
+
+/**
+ * Carries out the rules' decision once its delay has passed, unless the client left meanwhile: a reset,
+ * the rule's answer (written by `answer`, to a response or a raw socket), or `pass` to the upstream.
+ * Shared by plain requests and WebSocket handshakes.
+ */
+export function carryOut(
+  { req, decision, recording }: Exchange,
+  carrier: { once(event: 'close', listener: () => void): unknown },
+  socket: Duplex & { resetAndDestroy?: () => void },
+  answer: (message: Message) => void,
+  pass: () => void,
+): void {
+  afterDelay(decision.delayMs, carrier, () => {
+    const final = decision.final;
+    if (final?.reset) {
+      finish(recording, 'reset', null);
+      // A TCP RST where the socket allows it (what a dropped mobile link looks like); a plain close otherwise.
+      if (typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
+      else socket.destroy();
+      return;
+    }
+    if (final?.answer) {
+      answer(ruleAnswer(req, final.answer, final.ruleId));
       return finish(recording, 'answered', final.answer.status);
     }
-    forward(pipeline, exchange, res);
+    pass();
   });
 }
 
@@ -79,7 +107,7 @@ export function begin(
 }
 
 /** Runs `then` after `ms`, unless the client left meanwhile. */
-export function afterDelay(
+function afterDelay(
   ms: number,
   res: { once(event: 'close', listener: () => void): unknown },
   then: () => void,
@@ -93,13 +121,6 @@ export function afterDelay(
     gone = true;
     clearTimeout(timer);
   });
-}
-
-export function resetConnection(socket: Duplex & { resetAndDestroy?: () => void }, recording: Recording) {
-  finish(recording, 'reset', null);
-  // A TCP RST where the socket allows it (what a dropped mobile link looks like); a plain close otherwise.
-  if (typeof socket.resetAndDestroy === 'function' && !socket.destroyed) socket.resetAndDestroy();
-  else socket.destroy();
 }
 
 /** Options for the upstream request of an exchange. */
