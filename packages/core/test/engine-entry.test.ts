@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createSession as createPageSession } from '@expiryproof/core';
-import { createSession, SessionExpiredError } from '@expiryproof/core/engine';
+import { ConfigurationError, createSession, SessionExpiredError } from '@expiryproof/core/engine';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { refreshAt, useAuthServer } from './helpers.js';
@@ -38,24 +38,38 @@ describe('@expiryproof/core/engine: the session without the page integration', (
     await expect(session.refresh()).rejects.toSatisfy(SessionExpiredError.is);
   });
 
-  it('stays single-tab: a logout in one engine session does not reach another, unlike the default entry', async () => {
-    const pair = (create: typeof createPageSession) =>
-      [1, 2].map(() =>
-        create({
-          tokens: ctx.tokens,
-          origins: [ctx.server.origin],
-          refresh: refreshAt(ctx.server.origin),
-          crossTab: { name: 'engine-entry' },
-        }),
-      );
-    const engine = pair(createSession as typeof createPageSession);
-    const page = pair(createPageSession);
-    engine[0]!.clear();
-    page[0]!.clear();
-    // Once the default entry's logout has crossed over, the engine's would have too, had it been sent.
-    await expect.poll(() => page[1]!.getStatus()).toBe('signed-out');
-    expect(engine[1]!.getStatus()).toBe('active');
-    for (const session of [...engine, ...page]) session.dispose();
+  it('in a page, the default entry joins its sibling tabs unasked; the engine never does', async () => {
+    // Just enough of a page for the default entry to see one: it then turns cross-tab and renewal on.
+    Object.assign(globalThis, {
+      document: Object.assign(new EventTarget(), { visibilityState: 'visible' }),
+      window: new EventTarget(),
+    });
+    try {
+      const options = () => ({
+        tokens: ctx.tokens,
+        origins: [ctx.server.origin],
+        refresh: refreshAt(ctx.server.origin),
+      });
+      const engine = [1, 2].map(() => createSession(options()));
+      const tabs = [1, 2].map(() => createPageSession(options()));
+      engine[0]!.clear();
+      tabs[0]!.clear();
+      // Once the default entry's logout has crossed over, the engine's would have too, had it been sent.
+      await expect.poll(() => tabs[1]!.getStatus()).toBe('signed-out');
+      expect(engine[1]!.getStatus()).toBe('active');
+      for (const session of [...engine, ...tabs]) session.dispose();
+    } finally {
+      Reflect.deleteProperty(globalThis, 'document');
+      Reflect.deleteProperty(globalThis, 'window');
+    }
+  });
+
+  it('refuses the page options instead of silently ignoring them', () => {
+    const options = { origins: [ctx.server.origin], refresh: refreshAt(ctx.server.origin) };
+    for (const pageOnly of [{ crossTab: true }, { renewOn: {} }]) {
+      expect(() => createSession({ ...options, ...pageOnly } as never)).toThrow(ConfigurationError);
+    }
+    expect(() => createSession({ ...options, crossTab: false } as never)).not.toThrow();
   });
 
   it('ships none of the page integration, while the default entry does', async () => {
