@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { createSession as createPageSession } from '@expiryproof/core';
-import { ConfigurationError, createSession, SessionExpiredError } from '@expiryproof/core/engine';
+import {
+  ConfigurationError,
+  createSession,
+  type Session,
+  SessionExpiredError,
+} from '@expiryproof/core/engine';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { refreshAt, useAuthServer } from './helpers.js';
@@ -44,21 +49,24 @@ describe('@expiryproof/core/engine: the session without the page integration', (
       document: Object.assign(new EventTarget(), { visibilityState: 'visible' }),
       window: new EventTarget(),
     });
+    const options = () => ({
+      tokens: ctx.tokens,
+      origins: [ctx.server.origin],
+      refresh: refreshAt(ctx.server.origin),
+    });
+    const sessions: Session[] = [];
     try {
-      const options = () => ({
-        tokens: ctx.tokens,
-        origins: [ctx.server.origin],
-        refresh: refreshAt(ctx.server.origin),
-      });
       const engine = [1, 2].map(() => createSession(options()));
       const tabs = [1, 2].map(() => createPageSession(options()));
+      sessions.push(...engine, ...tabs);
       engine[0]!.clear();
       tabs[0]!.clear();
       // Once the default entry's logout has crossed over, the engine's would have too, had it been sent.
       await expect.poll(() => tabs[1]!.getStatus()).toBe('signed-out');
       expect(engine[1]!.getStatus()).toBe('active');
-      for (const session of [...engine, ...tabs]) session.dispose();
     } finally {
+      // Closes the channels and stops the wake timer even when an expectation failed.
+      for (const session of sessions) session.dispose();
       Reflect.deleteProperty(globalThis, 'document');
       Reflect.deleteProperty(globalThis, 'window');
     }

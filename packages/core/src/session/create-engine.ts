@@ -8,7 +8,7 @@ import { createSessionFetch } from '../fetch/session-fetch.js';
 import { createEmitter } from './emitter.js';
 import type { Hooks, Integration } from './integration.js';
 import { createOriginPolicy } from './origins.js';
-import { type Flight, startFlight } from './refresh-flight.js';
+import { type Flight, type FlightDeps, startFlight } from './refresh-flight.js';
 import { type Credential, createTokenStore, validateTokens } from './token-store.js';
 import type { Exchange, RefreshReason, Session, SessionOptions, SessionStatus, Tokens } from './types.js';
 import { waitFor } from './wait.js';
@@ -113,22 +113,25 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       options,
     ) ?? {};
 
+  // The same for every flight of this session.
+  const flightDeps: FlightDeps = {
+    options,
+    refreshTimeout,
+    reauthTimeout,
+    refreshToken: () => store.tokens?.refreshToken,
+    transport,
+    emit: emitter.emit,
+    accept: changeTokens,
+    expire,
+    changed: sync,
+    guard: hooks.guard ?? ((attempt) => attempt()),
+    announce: (tokens) => hooks.announce?.(tokens),
+  };
+
   function fly(reason: RefreshReason, skipRefresh = false): Flight {
     if (flight) return flight;
     const started: Flight = startFlight(
-      {
-        options,
-        refreshTimeout,
-        reauthTimeout,
-        refreshToken: () => store.tokens?.refreshToken,
-        transport,
-        emit: emitter.emit,
-        accept: changeTokens,
-        expire,
-        changed: sync,
-        guard: hooks.guard ?? ((attempt) => attempt()),
-        announce: (tokens) => hooks.announce?.(tokens),
-      },
+      flightDeps,
       reason,
       () => {
         if (flight === started) flight = null;
