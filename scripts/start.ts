@@ -10,7 +10,13 @@ import { demoCheckConfig } from '../examples/demo/check-config.js';
 import { buildApp } from '../examples/demo/server/src/app.js';
 import { configFromEnv } from '../examples/demo/server/src/config.js';
 import { chromiumLaunchOptions } from '../packages/playwright/src/browser.js';
-import { progressLine, runCheck, scorecard, writeHtmlReport } from '../packages/playwright/src/check.js';
+import {
+  discoveryLines,
+  progressLine,
+  runCheck,
+  scorecard,
+  writeHtmlReport,
+} from '../packages/playwright/src/check.js';
 
 const started = Date.now();
 const clientDir = fileURLToPath(new URL('../examples/demo/client/dist/', import.meta.url));
@@ -29,6 +35,7 @@ try {
     const result = await runCheck(demoCheckConfig(origin, prefix), {
       browser,
       concurrency: 4,
+      onDiscovery: (d) => console.log(discoveryLines(d).join('\n')),
       onResult: (r) => console.log(progressLine(r)),
     });
     console.log(`\n${scorecard(result, `Scorecard: ${name} client`)}`);

@@ -1,12 +1,27 @@
 // `@expiryproof/playwright/check`: the audit as a library.
+
+export type { Calibration } from './check/calibrate/calibrate.js';
+export { CheckConfigError, type ConfigProblem } from './check/config/errors.js';
+export { loadConfig } from './check/config/load.js';
+export type {
+  CheckConfig,
+  ConcurrentConfig,
+  CredentialHint,
+  ExpiryConfig,
+  FormConfig,
+  LoginConfig,
+} from './check/config/types.js';
+export { parseDuration, validateConfig } from './check/config/validate.js';
+export type { Credential } from './check/discover/credential.js';
+export type { Discovery } from './check/discover/discover.js';
 export {
-  type CheckConfig,
-  CheckConfigError,
-  type LoginConfig,
-  loadConfig,
-  validateConfig,
-} from './check/config.js';
-export { jsonReport, progressLine, scorecard } from './check/report/console.js';
+  discoveryLines,
+  jsonReport,
+  progressLine,
+  scorecard,
+  verdictLine,
+} from './check/report/console.js';
+export { exitCode } from './check/report/exit-code.js';
 export { writeHtmlReport } from './check/report/html.js';
 export {
   type CheckOptions,
@@ -15,4 +30,4 @@ export {
   runCheck,
   type ScenarioResult,
 } from './check/run-check.js';
-export { SCENARIO_NAMES, type ScenarioName } from './check/scenario.js';
+export { SCENARIO_NAMES, type ScenarioName, type ScenarioStatus } from './check/scenario.js';

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import {
   CheckConfigError,
+  discoveryLines,
   jsonReport,
   loadConfig,
   progressLine,
@@ -26,7 +27,8 @@ Options:
   --headed             show the browser
   -h, --help           this text
 
-Exit code: 0 when no scenario failed, 1 when one did, 2 on bad input.`;
+Exit code: 0 every scenario that ran passed; 1 at least one failed; 2 bad config or input, or the audit
+could not run anything; 3 nothing failed, but a verdict was inconclusive (the fault never bit) or errored.`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -66,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
     scenarios: values.scenario as ScenarioName[] | undefined,
     concurrency,
     headed: values.headed,
+    onDiscovery: (d) => table && console.log(discoveryLines(d).join('\n')),
     onResult: (r) => table && console.log(progressLine(r)),
   });
   console.log(table ? `\n${scorecard(result)}` : jsonReport(result));
@@ -77,12 +80,14 @@ async function main(argv: string[]): Promise<number> {
     });
     if (table) console.log(`\nHTML report: ${file}`);
   }
-  return result.passed ? 0 : 1;
+  return result.exitCode;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Whatever a page or a browser left behind, the command ends soon after its verdict (unref: a clean exit is not delayed).
+    setTimeout(() => process.exit(), 2_000).unref();
   },
   (error: unknown) => {
     const known =

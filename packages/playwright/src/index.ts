@@ -13,6 +13,7 @@ export { trafficMatchers } from './traffic/matchers.js';
 export {
   type RecordTrafficOptions,
   recordTraffic,
+  type Tampering,
   type TrafficEntry,
   type TrafficLog,
 } from './traffic/record-traffic.js';

@@ -1,11 +1,17 @@
-import { type Browser, chromium } from '@playwright/test';
+import { type Browser, type BrowserServer, chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser.js';
 import { createChaos } from '../chaos/helpers.js';
 import { recordTraffic, type TrafficEntry } from '../traffic/record-traffic.js';
-import type { CheckConfig } from './config.js';
-import { failed, type ScenarioName, type Verdict } from './scenario.js';
+import type { CheckConfig } from './config/types.js';
+import { type Discovery, discover } from './discover/discover.js';
+import { InconclusiveError, SetupError } from './errors.js';
+import { createCredentialFault } from './fault/expire-credential.js';
+import { evidenceOf } from './judge/evidence.js';
+import { exitCode } from './report/exit-code.js';
+import type { Scenario, ScenarioName, ScenarioStatus, Verdict } from './scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { draftText, networkQuiet } from './steps.js';
+import { draftText, networkQuiet, responsive } from './steps/page-steps.js';
+import { createSignInGate, type SignInGate } from './steps/sign-in-gate.js';
 
 /** A timeline marker: something the audit did, at a moment. */
 export interface Mark {
@@ -16,20 +22,32 @@ export interface Mark {
 export interface ScenarioResult {
   name: ScenarioName;
   summary: string;
-  status: Verdict['status'];
+  status: ScenarioStatus;
+  /** True only for `passed`. */
   passed: boolean;
   /** The verdict's reason. */
   details: string;
   metrics: Record<string, number>;
+  /** The requests the verdict rests on (after the fault was armed), never with their credential. */
+  evidence: string[];
   durationMs: number;
-  timeline: { entries: TrafficEntry[]; marks: Mark[] };
+  timeline: { entries: TrafficEntry[]; marks: Mark[]; armedAt: number | undefined };
   screenshots: { before?: Buffer | undefined; after?: Buffer | undefined };
 }
 
 export interface CheckResult {
-  /** True when no scenario failed (skipped ones do not count against it). */
+  /** True when every scenario that ran passed (exit code 0). */
   passed: boolean;
+  /** 0 every scenario that ran passed; 1 one failed; 2 the audit could not run anything; 3 nothing failed, something was inconclusive or errored. */
+  exitCode: 0 | 1 | 2 | 3;
+  /** What the audit found before the scenarios: the credential, the calibration, notes. */
+  discovery: Discovery | undefined;
+  /** Why nothing could run, when nothing could (a setup mistake found before the scenarios). */
+  setupError: string | undefined;
+  /** How the scenarios signed in. */
+  signIn: string;
   scenarios: ScenarioResult[];
+  durationMs: number;
 }
 
 export interface CheckOptions {
@@ -37,110 +55,246 @@ export interface CheckOptions {
   scenarios?: readonly ScenarioName[] | undefined;
   /** Scenarios run at the same time, each in its own browser context. Default 3. */
   concurrency?: number | undefined;
+  /** Called once the app has been signed in to and the credential found and calibrated. */
+  onDiscovery?: ((discovery: Discovery) => void) | undefined;
   /** Called as each scenario finishes, for progress output. */
   onResult?: ((result: ScenarioResult) => void) | undefined;
-  /** A browser to reuse; by default one is launched and closed. */
+  /** A browser to reuse; by default one is launched and closed (and killed if a frozen page will not let it close). */
   browser?: Browser | undefined;
   headed?: boolean | undefined;
 }
 
-const SCENARIO_TIMEOUT_MS = 60_000;
+const DEFAULT_SCENARIO_TIMEOUT_S = 60;
+const DISCOVERY_TIMEOUT_MS = 60_000;
+const CLEANUP_MS = 5_000;
+
+/** Settles with `promise`, or with `fallback` once `ms` have passed, whichever is first. */
+function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.catch(() => fallback),
+    new Promise<T>((resolve) => {
+      timer = setTimeout(() => resolve(fallback), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
 
 /** Runs the expiry experiments against an app in Chromium and judges each one. */
 export async function runCheck(config: CheckConfig, options: CheckOptions = {}): Promise<CheckResult> {
+  const began = Date.now();
   const wanted = options.scenarios ? SCENARIOS.filter((s) => options.scenarios!.includes(s.name)) : SCENARIOS;
-  const browser =
-    options.browser ?? (await chromium.launch({ ...chromiumLaunchOptions(), headless: !options.headed }));
+  let server: BrowserServer | undefined;
+  let browser = options.browser;
+  if (!browser) {
+    // A server we can kill: a renderer stuck in a loop can keep a plain browser from closing.
+    server = await chromium.launchServer({ ...chromiumLaunchOptions(), headless: !options.headed });
+    browser = await chromium.connect(server.wsEndpoint());
+  }
+  const gate = createSignInGate();
   const results: ScenarioResult[] = new Array(wanted.length);
-  let next = 0;
+  let discovery: Discovery | undefined;
+  let setupError: string | undefined;
+  let stuck = false;
   try {
+    const needsDiscovery = wanted.some((s) => !s.unavailable?.(config));
+    if (needsDiscovery) {
+      try {
+        discovery = await withDeadline(
+          discover(browser, config, gate, Date.now() + DISCOVERY_TIMEOUT_MS),
+          DISCOVERY_TIMEOUT_MS,
+          `signing in and finding the credential took over ${DISCOVERY_TIMEOUT_MS / 1000} s`,
+        );
+        options.onDiscovery?.(discovery);
+      } catch (error) {
+        setupError = (error as Error).message.split('\n')[0];
+      }
+    }
+    let next = 0;
     const worker = async () => {
       while (next < wanted.length) {
         const index = next++;
-        const result = await runScenario(browser, config, wanted[index]!);
+        const scenario = wanted[index]!;
+        const result = setupError
+          ? unrun(scenario, scenario.unavailable?.(config) ? 'skipped' : 'error', setupError)
+          : await runScenario(browser!, config, scenario, discovery!, gate, () => {
+              stuck = true;
+            });
         results[index] = result;
         options.onResult?.(result);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 3) }, worker));
   } finally {
-    if (!options.browser) await browser.close();
+    if (server) {
+      const closed = await bounded(
+        browser.close().then(() => true),
+        stuck ? 2_000 : 15_000,
+        false,
+      );
+      if (!closed) await server.kill().catch(() => {});
+      else await bounded(server.close(), 5_000, undefined);
+    }
   }
-  return { passed: results.every((r) => r.status !== 'failed'), scenarios: results };
+  const partial = { scenarios: results, setupError };
+  const code = exitCode(partial);
+  return {
+    passed: code === 0,
+    exitCode: code,
+    discovery,
+    setupError,
+    signIn:
+      'one sign-in per scenario, one at a time (rotating refresh tokens make a shared signed-in state unsafe)',
+    scenarios: results,
+    durationMs: Date.now() - began,
+  };
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new SetupError(message)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function unrun(
+  scenario: Scenario,
+  status: 'skipped' | 'error' | 'inconclusive',
+  reason: string,
+): ScenarioResult {
+  return {
+    name: scenario.name,
+    summary: scenario.summary,
+    status,
+    passed: false,
+    details: status === 'skipped' ? `skipped: ${reason}` : reason,
+    metrics: {},
+    evidence: [],
+    durationMs: 0,
+    timeline: { entries: [], marks: [], armedAt: undefined },
+    screenshots: {},
+  };
 }
 
 async function runScenario(
   browser: Browser,
   config: CheckConfig,
-  scenario: (typeof SCENARIOS)[number],
+  scenario: Scenario,
+  discovery: Discovery,
+  gate: SignInGate,
+  onStuck: () => void,
 ): Promise<ScenarioResult> {
   const began = Date.now();
-  const base = { name: scenario.name, summary: scenario.summary };
   const unavailable = scenario.unavailable?.(config);
-  if (unavailable) {
-    return {
-      ...base,
-      status: 'skipped',
-      passed: true,
-      details: `skipped: ${unavailable}`,
-      metrics: {},
-      durationMs: 0,
-      timeline: { entries: [], marks: [] },
-      screenshots: {},
-    };
-  }
+  if (unavailable) return unrun(scenario, 'skipped', unavailable);
+  if (scenario.expires && (discovery.problem || !discovery.credential))
+    return unrun(scenario, 'inconclusive', discovery.problem ?? 'no credential to expire');
+  const timeoutMs = (config.scenarioTimeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
+  const deadline = began + timeoutMs;
   const context = await browser.newContext({
     baseURL: config.baseURL,
     viewport: { width: 1100, height: 720 },
   });
+  // No step may wait longer than this on its own: a frozen page must not hold a scenario past its deadline.
+  context.setDefaultTimeout(10_000);
   if (scenario.fakeClock) await context.clock.install();
   const page = await context.newPage();
   const traffic = recordTraffic(page, { refresh: config.refresh });
   const chaos = createChaos(page);
+  const natural = scenario.name === 'idle-return' && discovery.natural !== undefined;
+  const mode = natural ? 'natural' : discovery.mode;
+  const fault = createCredentialFault({
+    context,
+    credential: discovery.credential ?? { kind: 'header', name: 'authorization' },
+    mode,
+    api: config.api,
+    refresh: config.refresh,
+    traffic,
+    lifetimeMs: discovery.lifetimeMs,
+  });
   const marks: Mark[] = [];
   const screenshots: ScenarioResult['screenshots'] = {};
   const snapshot = async (which: 'before' | 'after') => {
     // A page the app just navigated to may still be blank: let it load and settle first.
     await page.waitForLoadState('load', { timeout: 3_000 }).catch(() => {});
     await networkQuiet(page, 200, 2_000);
-    screenshots[which] = await page.screenshot().catch(() => undefined);
+    screenshots[which] = await page.screenshot({ timeout: 3_000 }).catch(() => undefined);
   };
+  const ctx = {
+    page,
+    context,
+    config,
+    chaos,
+    traffic,
+    discovery,
+    fault,
+    mode,
+    rejects: natural ? discovery.natural!.rejects : discovery.rejects,
+    text: draftText(config),
+    signIn: () => gate.signIn(page, config, deadline),
+    mark: (label: string) => marks.push({ at: Date.now() - traffic.startedAt, label }),
+    snapshot,
+  } as const;
+
+  let timer: NodeJS.Timeout | undefined;
   let verdict: Verdict;
   try {
     verdict = await Promise.race([
-      scenario.run({
-        page,
-        config,
-        chaos,
-        traffic,
-        text: draftText(config),
-        mark: (label) => marks.push({ at: Date.now() - traffic.startedAt, label }),
-        snapshot,
+      scenario.run(ctx),
+      new Promise<Verdict>((resolve) => {
+        // Leave time for cleanup inside the deadline.
+        timer = setTimeout(
+          () => resolve({ status: 'error', reason: `did not finish within ${timeoutMs / 1000} s` }),
+          Math.max(1_000, timeoutMs - 2 * CLEANUP_MS),
+        );
       }),
-      new Promise<Verdict>((resolve) =>
-        setTimeout(
-          () => resolve(failed(`did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`)),
-          SCENARIO_TIMEOUT_MS,
-        ).unref(),
-      ),
     ]);
   } catch (error) {
-    verdict = failed(`could not run: ${(error as Error).message.split('\n')[0]}`);
+    verdict = fromError(error);
+  } finally {
+    clearTimeout(timer);
   }
-  if (!screenshots.after) await snapshot('after');
-  await traffic.settled(1_000);
+  const alive = await responsive(page, 2_000);
+  if (!alive) {
+    verdict = {
+      status: 'error',
+      reason: `the page stopped responding (its renderer is frozen) during the scenario; ${verdict.reason}`,
+    };
+  } else if (!screenshots.after) await bounded(snapshot('after'), CLEANUP_MS, undefined);
+  await bounded(traffic.settled(1_000), 1_500, undefined);
   traffic.stop();
-  await chaos.undoAll();
-  await page.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => {});
-  await context.close().catch(() => {});
+  const evidence = verdict.evidence ?? evidenceOf(ctx);
+  await bounded(
+    Promise.all([fault.undo(), chaos.undoAll()]).then(() => undefined),
+    alive ? CLEANUP_MS : 500,
+    undefined,
+  );
+  // Closing the context ends its pages; route handlers still pending must not hold it open.
+  const closed = await bounded(
+    context.close().then(() => true),
+    CLEANUP_MS,
+    false,
+  );
+  if (!closed) onStuck();
   return {
-    ...base,
+    name: scenario.name,
+    summary: scenario.summary,
     status: verdict.status,
-    passed: verdict.status !== 'failed',
+    passed: verdict.status === 'passed',
     details: verdict.reason,
     metrics: verdict.metrics ?? {},
+    evidence,
     durationMs: Date.now() - began,
-    timeline: { entries: [...traffic.entries], marks },
+    timeline: { entries: [...traffic.entries], marks, armedAt: fault.armedAt },
     screenshots,
   };
+}
+
+function fromError(error: unknown): Verdict {
+  const message = (error as Error).message?.split('\n')[0] ?? String(error);
+  if (error instanceof InconclusiveError) return { status: 'inconclusive', reason: message };
+  if (error instanceof SetupError) return { status: 'error', reason: message };
+  return { status: 'error', reason: `could not run: ${message}` };
 }

@@ -1,8 +1,10 @@
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { Chaos } from '../chaos/helpers.js';
 import type { TrafficLog } from '../traffic/record-traffic.js';
-import type { CheckConfig } from './config.js';
-import { signIn, typeDraft } from './steps.js';
+import type { CheckConfig } from './config/types.js';
+import type { Discovery } from './discover/discover.js';
+import type { CredentialFault, ExpiryMode } from './fault/expire-credential.js';
+import { typeDraft } from './steps/page-steps.js';
 
 export const SCENARIO_NAMES = [
   'mid-flight-expiry',
@@ -16,14 +18,33 @@ export const SCENARIO_NAMES = [
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
+/**
+ * - `passed` / `failed`: judged on evidence gathered after the fault was armed;
+ * - `inconclusive`: the fault never bit (nothing was rejected, or the app never made the call needed);
+ * - `error`: the audit could not run (the reason names the config field, selector or URL);
+ * - `skipped`: not configured. Only `passed` is a pass.
+ */
+export type ScenarioStatus = 'passed' | 'failed' | 'inconclusive' | 'error' | 'skipped';
+
 /** What a scenario works with: its own fresh browser context, page, chaos and traffic recording. */
 export interface ScenarioContext {
   readonly page: Page;
+  readonly context: BrowserContext;
   readonly config: CheckConfig;
   readonly chaos: Chaos;
   readonly traffic: TrafficLog;
+  /** What the audit learnt before the scenarios: the credential and how the server rejects it. */
+  readonly discovery: Discovery;
+  /** Expires the discovered credential (present whenever the scenario needs it). */
+  readonly fault: CredentialFault;
+  /** How this scenario expires it: `idle-return` waits out a short real lifetime when there is one. */
+  readonly mode: ExpiryMode;
+  /** Statuses that mean "credential no longer accepted" on this server, by calibration. */
+  readonly rejects: readonly number[];
   /** What this run types into the form. */
   readonly text: string;
+  /** Signs in (one scenario at a time; backs off when the server rate-limits). */
+  signIn(): Promise<void>;
   /** Puts a labelled marker on the report's timeline at this moment. */
   mark(label: string): void;
   /** Takes the "before" or "after" screenshot for the report. */
@@ -31,38 +52,45 @@ export interface ScenarioContext {
 }
 
 export interface Verdict {
-  status: 'passed' | 'failed' | 'skipped';
+  status: ScenarioStatus;
   /** One sentence a person can act on. */
   reason: string;
   /** Counts the verdict rests on (refresh calls, sends, …). */
-  metrics?: Record<string, number>;
+  metrics?: Record<string, number> | undefined;
+  /** The requests the verdict rests on, e.g. `POST /api/notes → 401 (stale credential)`. */
+  evidence?: string[] | undefined;
 }
 
 export interface Scenario {
   name: ScenarioName;
   /** What it does to the app, for the report. */
   summary: string;
-  /** Why it cannot run with this config, if it cannot. */
+  /** Whether it expires the credential (and so needs one found and calibrated). */
+  expires: boolean;
+  /** Why it cannot run with this config, if it cannot (it is then `skipped`). */
   unavailable?(config: CheckConfig): string | undefined;
   /** Install a fake clock in the context before anything loads. */
   fakeClock?: boolean;
   run(context: ScenarioContext): Promise<Verdict>;
 }
 
-export const passed = (reason: string, metrics?: Record<string, number>): Verdict => ({
-  status: 'passed',
-  reason,
-  ...(metrics && { metrics }),
-});
-export const failed = (reason: string, metrics?: Record<string, number>): Verdict => ({
-  status: 'failed',
-  reason,
-  ...(metrics && { metrics }),
-});
+const verdict =
+  (status: ScenarioStatus) =>
+  (reason: string, metrics?: Record<string, number>, evidence?: string[]): Verdict => ({
+    status,
+    reason,
+    ...(metrics && { metrics }),
+    ...(evidence && { evidence }),
+  });
+export const passed = verdict('passed');
+export const failed = verdict('failed');
+export const inconclusive = verdict('inconclusive');
+
+export const needsForm = (config: CheckConfig) => (config.form ? undefined : 'no `form` in the config');
 
 /** Every input scenario starts the same way: signed in, the draft typed, the "before" picture taken. */
 export async function startEditing(ctx: ScenarioContext) {
-  await signIn(ctx.page, ctx.config);
+  await ctx.signIn();
   await typeDraft(ctx.page, ctx.config, ctx.text);
   await ctx.snapshot('before');
 }

@@ -15,8 +15,11 @@ function requireLog(value: unknown, matcher: string): TrafficLog {
   return value;
 }
 
+// The status comes first: a response whose body was then cancelled still answered with it.
 const line = (e: TrafficEntry) =>
-  `  ${e.method} ${e.url} → ${e.status ?? e.failure ?? 'pending'}${e.bearer ? ' (bearer)' : ''}`;
+  `  ${e.method} ${e.url} → ${e.status ?? e.failure ?? 'pending'}` +
+  `${e.bodyFailure ? ` (body: ${e.bodyFailure})` : ''}${e.bearer ? ' (bearer)' : ''}` +
+  `${e.tampered ? ` [token ${e.tampered}]` : ''}`;
 const listing = (entries: TrafficEntry[]) => (entries.length ? entries.map(line).join('\n') : '  (none)');
 
 /**
@@ -42,11 +45,14 @@ export const trafficMatchers = {
     const replayed = sent.some(
       (first, i) =>
         first.status === 401 &&
-        sent
-          .slice(i + 1)
-          .some(
-            (later) => later.method === first.method && later.url === first.url && (later.status ?? 0) < 400,
-          ),
+        sent.slice(i + 1).some(
+          // Only a status says the replay succeeded: a failed or unanswered one did not.
+          (later) =>
+            later.method === first.method &&
+            later.url === first.url &&
+            later.status !== undefined &&
+            later.status < 400,
+        ),
     );
     return {
       pass: replayed,

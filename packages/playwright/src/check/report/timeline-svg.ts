@@ -39,7 +39,7 @@ export function timelineSvg(
   rows.forEach((entry, i) => {
     const y = top + i * rowHeight;
     const url = new URL(entry.url);
-    const label = `${entry.method} ${url.host === home ? '' : url.host}${url.pathname} → ${entry.status ?? entry.failure ?? '…'}${entry.bearer ? ' +token' : ''}`;
+    const label = `${entry.method} ${url.host === home ? '' : url.host}${url.pathname} → ${entry.status ?? entry.failure ?? '…'}${entry.tampered ? ` ${entry.tampered}` : entry.bearer ? ' +token' : ''}`;
     const isRefresh = urlMatches(refresh, entry.url);
     const start = x(entry.start);
     const width = Math.max(3, x(entry.end ?? end) - start);

@@ -1,26 +1,31 @@
-import { judgeSave } from '../judge-save.js';
-import { type Scenario, startEditing } from '../scenario.js';
+import type { Page } from '@playwright/test';
+import { judgeSave } from '../judge/judge-save.js';
+import { needsForm, type Scenario, startEditing } from '../scenario.js';
+import { formOf } from '../steps/page-steps.js';
 
-/** The person leaves the tab for an hour; the token expires meanwhile; they come back and press Save. */
+/** The person leaves the tab; the token expires meanwhile; they come back and press Save. */
 export const idleReturn: Scenario = {
   name: 'idle-return',
-  summary: 'Hides the tab, moves the clock an hour ahead, expires the token, shows the tab and saves.',
+  summary:
+    'Hides the tab, lets the credential expire (really, when its lifetime is short; else an hour on the clock and a stale credential), shows the tab and saves.',
+  expires: true,
   fakeClock: true,
+  unavailable: needsForm,
   async run(ctx) {
     const { page, config } = ctx;
     await startEditing(ctx);
     await setVisibility(ctx.page, 'hidden');
     ctx.mark('tab hidden');
-    await page.clock.fastForward('01:00:00');
-    await ctx.chaos.expireToken(config.api);
-    ctx.mark('an hour later: token expired');
+    if (ctx.mode !== 'natural') await page.clock.fastForward('01:00:00');
+    await ctx.fault.expireNow();
+    ctx.mark(ctx.mode === 'natural' ? 'credential expired (really)' : 'an hour later: credential expired');
     await setVisibility(ctx.page, 'visible');
     ctx.mark('tab visible again');
-    await page.click(config.form.save);
+    await page.click(formOf(config).save);
     ctx.mark('Save clicked');
     return judgeSave(
       ctx,
-      'came back after an hour and saved: text kept',
+      'came back after the credential expired and saved: text kept',
       'asked for the password although the refresh token was still valid',
     );
   },
@@ -30,7 +35,7 @@ export const idleReturn: Scenario = {
  * Playwright cannot hide a tab, so the page is told it is hidden the way the browser would tell it.
  * A source string, not a function: transpilers may wrap functions in helpers the page does not have.
  */
-function setVisibility(page: import('@playwright/test').Page, state: 'hidden' | 'visible') {
+function setVisibility(page: Page, state: 'hidden' | 'visible') {
   return page.evaluate(`(() => {
     const next = ${JSON.stringify(state)};
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });

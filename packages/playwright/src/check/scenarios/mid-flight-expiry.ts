@@ -1,19 +1,22 @@
-import { judgeSave } from '../judge-save.js';
-import { type Scenario, startEditing } from '../scenario.js';
+import { judgeSave } from '../judge/judge-save.js';
+import { needsForm, type Scenario, startEditing } from '../scenario.js';
+import { formOf } from '../steps/page-steps.js';
 
-/** The articles' test: the save request loses its token on the way, so the server answers 401. */
+/** The articles' test: the token dies just as the save leaves, so the server rejects it. */
 export const midFlightExpiry: Scenario = {
   name: 'mid-flight-expiry',
-  summary: 'Strips Authorization from the save request once, mid-flight: the server answers 401.',
+  summary: 'Expires the credential on the save request, mid-flight: the server rejects it as expired.',
+  expires: true,
+  unavailable: needsForm,
   async run(ctx) {
     await startEditing(ctx);
-    await ctx.chaos.expireToken(ctx.config.form.saveRequest, { times: 1 });
-    ctx.mark('token stripped from next save');
-    await ctx.page.click(ctx.config.form.save);
+    await ctx.fault.expireNext(formOf(ctx.config).saveRequest, 1);
+    ctx.mark('credential expired for the next save');
+    await ctx.page.click(formOf(ctx.config).save);
     ctx.mark('Save clicked');
     return judgeSave(
       ctx,
-      'saved after a 401 mid-flight: refreshed and replayed, text kept',
+      'saved after the credential expired mid-flight: refreshed and replayed, text kept',
       'asked for the password although the refresh token was still valid',
     );
   },

@@ -1,25 +1,32 @@
-import { failed, passed, type Scenario, startEditing } from '../scenario.js';
-import { answerReauth, awaitOutcome, fieldValue, signIn } from '../steps.js';
+import { requireBite, requireSent } from '../judge/evidence.js';
+import { failed, inconclusive, needsForm, passed, type Scenario, startEditing } from '../scenario.js';
+import { answerReauth, awaitOutcome, fieldValue, formOf, networkQuiet } from '../steps/page-steps.js';
 
 /** The refresh token is dead: the input must survive, through a re-auth prompt or a restored draft. */
 export const refreshRejected: Scenario = {
   name: 'refresh-rejected',
-  summary: 'Expires the token and makes the refresh endpoint answer 401, then saves.',
+  summary: 'Expires the credential and makes the refresh endpoint answer 401, then saves.',
+  expires: true,
+  unavailable: needsForm,
   async run(ctx) {
     const { page, config } = ctx;
+    const form = formOf(config);
     await startEditing(ctx);
-    await ctx.chaos.expireToken(config.api);
     const rejecting = await ctx.chaos.rejectWith(config.refresh, 401);
-    ctx.mark('token expired, refresh rejected');
-    await page.click(config.form.save);
+    await ctx.fault.expireNow();
+    ctx.mark('credential expired, refresh rejected');
+    await page.click(form.save);
     ctx.mark('Save clicked');
     const outcome = await awaitOutcome(page, config);
     ctx.mark(`outcome: ${outcome}`);
+    await ctx.traffic.settled(2_000);
+    requireSent(ctx, form.saveRequest, 'the save');
+    requireBite(ctx);
     const { text } = ctx;
 
     if (outcome === 'reauth-prompt') {
       if (!config.reauth)
-        return failed('a re-auth prompt appeared, but the config has no `reauth` answers for it');
+        return inconclusive('a re-auth prompt appeared, but the config has no `reauth` answers for it');
       // A real sign-in starts a new session: its refresh token is not the dead one.
       await rejecting.undo();
       await answerReauth(page, config);
@@ -36,11 +43,12 @@ export const refreshRejected: Scenario = {
       return failed(`after signing in again in the prompt the save did not complete (${after})`);
     }
     if (outcome === 'sent-to-login') {
-      await rejecting.undo();
-      await signIn(page, config);
-      await page.goto(config.form.path);
-      await page.waitForLoadState('networkidle');
       await ctx.snapshot('after');
+      await rejecting.undo();
+      await ctx.fault.undo();
+      await ctx.signIn();
+      await page.goto(form.path);
+      await networkQuiet(page);
       if ((await fieldValue(page, config)) === text)
         return passed('sent to login, but the draft was restored after signing in');
       return failed('sent to the login page: the typed text was lost');

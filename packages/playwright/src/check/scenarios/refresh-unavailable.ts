@@ -1,16 +1,19 @@
-import { judgeSave } from '../judge-save.js';
-import { type Scenario, startEditing } from '../scenario.js';
+import { judgeSave } from '../judge/judge-save.js';
+import { needsForm, type Scenario, startEditing } from '../scenario.js';
+import { formOf } from '../steps/page-steps.js';
 
 /** The refresh endpoint blips once (503): a transient failure must not end the session. */
 export const refreshUnavailable: Scenario = {
   name: 'refresh-unavailable',
-  summary: 'Expires the token and makes the refresh endpoint answer 503 once, then saves.',
+  summary: 'Expires the credential and makes the refresh endpoint answer 503 once, then saves.',
+  expires: true,
+  unavailable: needsForm,
   async run(ctx) {
     await startEditing(ctx);
-    await ctx.chaos.expireToken(ctx.config.api);
     await ctx.chaos.rejectWith(ctx.config.refresh, 503, { times: 1 });
-    ctx.mark('token expired, next refresh 503');
-    await ctx.page.click(ctx.config.form.save);
+    await ctx.fault.expireNow();
+    ctx.mark('credential expired, next refresh 503');
+    await ctx.page.click(formOf(ctx.config).save);
     ctx.mark('Save clicked');
     const verdict = await judgeSave(
       ctx,
@@ -18,9 +21,12 @@ export const refreshUnavailable: Scenario = {
       'asked for the password after a transient refresh failure (503)',
     );
     if (verdict.status === 'failed' && verdict.reason.startsWith('sent to the login page')) {
+      const refreshed = verdict.metrics?.refreshCalls ?? 0;
       return {
         ...verdict,
-        reason: 'one 503 from the refresh endpoint logged the user out; the typed text was lost',
+        reason: refreshed
+          ? 'one 503 from the refresh endpoint logged the user out; the typed text was lost'
+          : 'sent to the login page without trying to refresh: the typed text was lost',
       };
     }
     return verdict;

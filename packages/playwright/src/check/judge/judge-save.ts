@@ -1,10 +1,12 @@
-import { failed, passed, type ScenarioContext, type Verdict } from './scenario.js';
-import { awaitOutcome, fieldValue, type Outcome } from './steps.js';
+import { failed, passed, type ScenarioContext, type Verdict } from '../scenario.js';
+import { awaitOutcome, fieldValue, formOf, type Outcome } from '../steps/page-steps.js';
+import { refreshesAfterArming, requireBite, requireSent } from './evidence.js';
 
 /**
  * The verdict shared by the scenarios that end in "click Save": the save must complete, the typed text
  * must still be there, and the page must not have gone to the login page. `unexpectedPrompt` says why a
- * re-auth prompt is wrong in this scenario.
+ * re-auth prompt is wrong in this scenario. Before judging, the evidence must show that the save was sent
+ * and that the expired credential was rejected; otherwise the scenario is inconclusive.
  */
 export async function judgeSave(
   ctx: ScenarioContext,
@@ -15,8 +17,9 @@ export async function judgeSave(
   ctx.mark(`outcome: ${outcome}`);
   await ctx.traffic.settled(2_000);
   await ctx.snapshot('after');
-  const refreshes = ctx.traffic.matching(ctx.traffic.refreshPattern).length;
-  const metrics = { refreshCalls: refreshes };
+  requireSent(ctx, formOf(ctx.config).saveRequest, 'the save');
+  requireBite(ctx);
+  const metrics = { refreshCalls: refreshesAfterArming(ctx).length };
   const text = await fieldValue(ctx.page, ctx.config);
   switch (outcome) {
     case 'saved':

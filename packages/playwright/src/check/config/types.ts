@@ -1,0 +1,105 @@
+import type { Page } from '@playwright/test';
+import type { UrlPattern } from '../../url-pattern.js';
+
+/** How the audit signs in: by filling a form, or by a script of your own. */
+export type LoginConfig =
+  | {
+      /** The login page, relative to baseURL. */
+      path: string;
+      /** Selector → value to fill, e.g. `{ 'input[name=email]': 'me@example.com' }`. */
+      fields: Record<string, string>;
+      /** The submit button. */
+      submit: string;
+      /** Where the app lands once signed in (default: anywhere but the login page). */
+      done?: UrlPattern | undefined;
+    }
+  | {
+      /** Signs in on `page` however the app needs; resolves once signed in. */
+      script: (page: Page) => Promise<void>;
+    };
+
+/** The form whose input must survive: the story of the articles. */
+export interface FormConfig {
+  /** The page with the form, relative to baseURL. */
+  path: string;
+  /** The field the audit types into. */
+  field: string;
+  /** The save button. */
+  save: string;
+  /** Shown after a successful save. */
+  success: string;
+  /** The request the save sends. */
+  saveRequest: UrlPattern;
+  /** What to type (a unique suffix is added per run). Default: a recognisable sentence. */
+  text?: string | undefined;
+}
+
+/**
+ * What carries the session on API requests. Found by watching the traffic after sign-in; name it when
+ * the audit guesses wrong.
+ */
+export type CredentialHint =
+  | { /** A request header, e.g. `authorization` or `x-access-token`. */ header: string }
+  | { /** A cookie sent to the API, e.g. `access_token`. */ cookie: string }
+  | { /** A query parameter on API URLs, e.g. `access_token`. */ query: string };
+
+/**
+ * How the audit expires the credential.
+ * - `stale` (default): keep the header or cookie, make its value one the server rejects as it rejects an
+ *   expired one (a JWT with `exp` in the past and a signature that no longer verifies; an opaque value
+ *   changed in place, same shape).
+ * - `strip`: remove the header or cookie (the articles' test; some servers answer a missing credential
+ *   differently from an expired one).
+ * - `natural`: wait out the credential's real lifetime (a JWT's `exp`, or `after`) — for an app started
+ *   with a short token lifetime. Nothing is rewritten.
+ */
+export interface ExpiryConfig {
+  mode?: 'stale' | 'strip' | 'natural' | undefined;
+  /** The access token's real lifetime, for `natural`: `'3s'`, `'1500ms'`, or milliseconds. Default: from a JWT's `exp`. */
+  after?: string | number | undefined;
+}
+
+/** A page that fires several API calls at once as it opens (`concurrent-expiry`). */
+export interface ConcurrentConfig {
+  /** The page, relative to baseURL. */
+  path: string;
+  /** What each loaded part matches, e.g. `[data-panel].loaded`. */
+  ready: string;
+  /** How many parts load. */
+  count: number;
+  /**
+   * A link or button, on the page sign-in lands on, that opens `path` in the app (in-app navigation). Without
+   * it the page is loaded by URL — which makes an app that keeps its token in memory start afresh (a
+   * reload renews the session), so its concurrent calls never present the expired credential.
+   */
+  click?: string | undefined;
+}
+
+/** What `expiryproof check` needs to know about an app. */
+export interface CheckConfig {
+  /** Where the app runs, e.g. `http://127.0.0.1:3000`. */
+  baseURL: string;
+  login: LoginConfig;
+  /** The form whose input must survive. Without it, the scenarios that type and save are skipped. */
+  form?: FormConfig | undefined;
+  /** Every API request that carries the credential, e.g. `**\/api/**`. */
+  api: UrlPattern;
+  /** The refresh endpoint, e.g. `**\/auth/refresh`. */
+  refresh: UrlPattern;
+  /** Where a lost session sends people. Default `**\/login*`. */
+  loginPage?: UrlPattern | undefined;
+  /** What carries the session (default: discovered after sign-in). */
+  credential?: CredentialHint | undefined;
+  /** How the credential is expired (default: `{ mode: 'stale' }`). */
+  expiry?: ExpiryConfig | undefined;
+  /** How to answer a re-auth prompt, if the app shows one. */
+  reauth?: { dialog: string; fields: Record<string, string>; submit: string } | undefined;
+  /** A page that fires several API calls at once when it loads, and what marks each as loaded. */
+  concurrent?: ConcurrentConfig | undefined;
+  /** A page that calls a third-party origin, and which requests go there (`token-leak`). */
+  thirdParty?: { path: string; pattern: UrlPattern } | undefined;
+  /** Seconds to wait for a save's outcome. Default 8. */
+  outcomeTimeout?: number | undefined;
+  /** Seconds one scenario may take, cleanup included, before it is abandoned as an error. Default 60. */
+  scenarioTimeout?: number | undefined;
+}

@@ -1,0 +1,50 @@
+/**
+ * Runs the audit on zoo apps exactly as a user would: the app started with an ordinary token lifetime (or
+ * a short one, for natural expiry), the config a person would write, nothing telling the audit how the
+ * credential travels.
+ */
+
+import type { CheckConfig, CheckOptions, CheckResult } from '../../src/check.js';
+import { runCheck, validateConfig } from '../../src/check.js';
+import { auditConfigFor } from './apps.js';
+import { startThirdParty, startZooApp, type ZooAppOptions } from './server/index.js';
+import type { ZooApp } from './types.js';
+
+export interface ZooAudit {
+  result: CheckResult;
+  ms: number;
+}
+
+/** Starts the app (and its third party), audits it, stops both. `tweak` edits the config first. */
+export async function auditZooApp(
+  app: ZooApp,
+  options: {
+    accessTtlMs?: number;
+    loginLimit?: number;
+    loginWindowMs?: number;
+    tweak?: (config: CheckConfig) => CheckConfig;
+    check?: CheckOptions;
+  } = {},
+): Promise<ZooAudit> {
+  const third = await startThirdParty();
+  const serverOptions: ZooAppOptions = {
+    accessTtlMs: options.accessTtlMs ?? 300_000,
+    thirdPartyOrigin: third.origin,
+  };
+  if (options.loginLimit !== undefined) serverOptions.loginLimit = options.loginLimit;
+  if (options.loginWindowMs !== undefined) serverOptions.loginWindowMs = options.loginWindowMs;
+  const zoo = await startZooApp(app, serverOptions);
+  try {
+    const base = validateConfig(auditConfigFor(app, zoo.origin, third.origin), app.name);
+    const config = options.tweak ? options.tweak(base) : base;
+    const began = Date.now();
+    const result = await runCheck(config, { concurrency: 3, ...options.check });
+    return { result, ms: Date.now() - began };
+  } finally {
+    await Promise.all([zoo.close(), third.close()]);
+  }
+}
+
+/** scenario → status, for comparing with the truth. */
+export const statuses = (result: CheckResult) =>
+  Object.fromEntries(result.scenarios.map((s) => [s.name, s.status]));

@@ -1,0 +1,178 @@
+/**
+ * The zoo's pages (/login, /notes, /dashboard), plain DOM. `window.ZOO` (set by the server's HTML shell) says
+ * which client and server shape this app is. Links between /notes and /dashboard navigate in the page (as a
+ * single-page app does), so an access token held in memory survives them; a full page load resumes the session.
+ */
+import axios from 'axios';
+import { ZOO_USER, type ZooPageConfig } from '../types.js';
+import { createZooHttp } from './http.js';
+
+const zoo = (window as unknown as { ZOO: ZooPageConfig }).ZOO;
+const api = createZooHttp(zoo);
+const { http } = api;
+const root = document.getElementById('app')!;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function nav(): HTMLElement {
+  const bar = el('nav');
+  bar.append(el('a', { href: '/notes' }, 'Notes'), el('a', { href: '/dashboard' }, 'Dashboard'));
+  return bar;
+}
+
+const describe = (error: unknown) => {
+  const status = axios.isAxiosError(error) ? error.response?.status : undefined;
+  return status ? `the server answered ${status}` : 'the server could not be reached';
+};
+
+async function loginPage() {
+  root.replaceChildren(el('p', {}, 'Checking your session…'));
+  if (zoo.shape.sessionCheck) {
+    // "Is there a session already?", as login pages do: through the app's own client, then a refresh.
+    const me = await http.get('/api/me').then(
+      () => true,
+      () => false,
+    );
+    const resumed =
+      !me && api.transport !== 'storage'
+        ? await api.refresh().then(
+            () => true,
+            () => false,
+          )
+        : false;
+    if (me || resumed) {
+      location.href = '/notes';
+      return;
+    }
+  }
+  const form = el('form');
+  const message = el('div', { id: 'message' });
+  form.append(
+    el('h1', {}, 'Sign in'),
+    el('label', {}, 'Email '),
+    el('input', { name: 'email', type: 'email', autocomplete: 'username', placeholder: ZOO_USER.email }),
+    el('label', {}, ' Password '),
+    el('input', { name: 'password', type: 'password', autocomplete: 'current-password' }),
+    el('button', { type: 'submit' }, 'Sign in'),
+    message,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    try {
+      const answer = await axios.post('/api/auth/login', {
+        email: data.get('email'),
+        password: data.get('password'),
+      });
+      api.keep(answer.data);
+      location.href = '/notes';
+    } catch (error) {
+      message.replaceChildren(el('p', { class: 'error' }, `Sign-in failed: ${describe(error)}`));
+    }
+  });
+  root.replaceChildren(form);
+}
+
+function notesPage() {
+  const list = el('ul', { id: 'notes' });
+  const note = el('textarea', { id: 'note', placeholder: 'Write a note' });
+  const save = el('button', { id: 'save', type: 'button' }, 'Save');
+  const result = el('div', { id: 'result' });
+  root.replaceChildren(nav(), el('h1', {}, 'Notes'), list, note, save, result);
+
+  const show = (text: string) => list.append(el('li', {}, text));
+  http.get('/api/notes').then(
+    ({ data }) => {
+      for (const item of (data as { notes: Array<{ text: string }> }).notes) show(item.text);
+      list.classList.add('loaded');
+    },
+    (error) =>
+      result.replaceChildren(el('p', { class: 'error' }, `Could not load the notes: ${describe(error)}`)),
+  );
+
+  save.addEventListener('click', async () => {
+    if (zoo.shape.freezeOnSave) {
+      // A renderer stuck in a synchronous loop: the page stops responding.
+      for (;;) {
+        /* frozen */
+      }
+    }
+    result.replaceChildren();
+    save.disabled = true;
+    try {
+      const { data } = await http.post('/api/notes', { text: note.value });
+      show((data as { text: string }).text);
+      // The text stays in the field, so a test can tell it was kept.
+      result.replaceChildren(el('p', { class: 'saved' }, 'Saved'));
+    } catch (error) {
+      result.replaceChildren(el('p', { class: 'error' }, `Could not save: ${describe(error)}`));
+    } finally {
+      save.disabled = false;
+    }
+  });
+}
+
+function dashboardPage() {
+  const panels = el('div', { class: 'panels' });
+  const status = el('p', { id: 'status' }, 'Status: checking…');
+  root.replaceChildren(nav(), el('h1', {}, 'Dashboard'), panels, status);
+  for (let n = 1; n <= 5; n++) {
+    const panel = el('div', { 'data-panel': String(n) }, `Panel ${n}: loading…`);
+    panels.append(panel);
+    http.get(`/api/panels/${n}`).then(
+      ({ data }) => {
+        panel.textContent = `Panel ${n}: ${(data as { value: number }).value}`;
+        panel.classList.add('loaded');
+      },
+      (error) => {
+        panel.textContent = `Panel ${n}: ${describe(error)}`;
+        panel.classList.add('failed');
+      },
+    );
+  }
+  // The status widget goes through the app's own client, as tutorial apps do.
+  http.get(`${zoo.thirdPartyOrigin}/status`).then(
+    ({ data }) => {
+      status.textContent = `Status: ${(data as { status: string }).status}`;
+      status.classList.add('done');
+    },
+    (error) => {
+      status.textContent = `Status: unknown (${describe(error)})`;
+      status.classList.add('done');
+    },
+  );
+}
+
+function route(path: string) {
+  if (path === '/notes') notesPage();
+  else if (path === '/dashboard') dashboardPage();
+  else root.replaceChildren(el('p', {}, `No page at ${path}`));
+}
+
+// In-page navigation between the app's pages, as a single-page app does.
+document.addEventListener('click', (event) => {
+  const link = (event.target as Element | null)?.closest?.('a');
+  if (!link || link.origin !== location.origin || !['/notes', '/dashboard'].includes(link.pathname)) return;
+  if (location.pathname === '/login') return;
+  event.preventDefault();
+  history.pushState(null, '', link.pathname);
+  route(link.pathname);
+});
+window.addEventListener('popstate', () => route(location.pathname));
+
+async function boot() {
+  if (location.pathname === '/login') return loginPage();
+  if (!(await api.resume())) return api.toLogin();
+  route(location.pathname);
+}
+
+void boot();
