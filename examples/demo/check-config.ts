@@ -27,5 +27,7 @@ export function demoCheckConfig(baseURL: string, prefix = ''): CheckConfig {
     },
     concurrent: { path: `${prefix}/dashboard`, ready: '[data-panel].loaded', count: 6 },
     thirdParty: { path: `${prefix}/dashboard`, pattern: 'https://status.example.test/**' },
+    tabs: { path: `${prefix}/dashboard` },
+    logout: 'nav button:has-text("Sign out")',
   };
 }

@@ -1,6 +1,7 @@
 // `@expiryproof/playwright/check`: the audit as a library.
 
 export type { Calibration } from './check/calibrate/calibrate.js';
+export { defineConfig } from './check/config/define-config.js';
 export { CheckConfigError, type ConfigProblem } from './check/config/errors.js';
 export { loadConfig } from './check/config/load.js';
 export type {

@@ -61,8 +61,8 @@ describe('expiryproof check judges real clients in Chromium', () => {
       // Redirecting on every 401 is bounded, if useless: not a loop.
       'still-unauthorized': 'passed',
     });
-    expect(reason(result, 'mid-flight-expiry')).toBe('sent to the login page: the typed text was lost');
-    expect(reason(result, 'refresh-rejected')).toBe('sent to the login page: the typed text was lost');
+    expect(reason(result, 'mid-flight-expiry')).toBe('sent to the login page: the input was lost');
+    expect(reason(result, 'refresh-rejected')).toBe('sent to the login page: the input was lost');
     expect(reason(result, 'token-leak')).toMatch(
       /sent the credential \(the Authorization header\) to a third party \(https:\/\/status\.example\.test\)/,
     );
@@ -95,7 +95,7 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'token-leak': 'failed',
     });
     expect(reason(result, 'still-unauthorized')).toMatch(/^a retry loop: the save was sent \d+ times/);
-    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.saveSends).toBeGreaterThan(
+    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.sends).toBeGreaterThan(
       10,
     );
   }, 120_000);
@@ -200,7 +200,7 @@ describe('expiryproof check, the command', () => {
         expect.objectContaining({
           name: 'mid-flight-expiry',
           passed: false,
-          details: 'sent to the login page: the typed text was lost',
+          details: 'sent to the login page: the input was lost',
         }),
         expect.objectContaining({
           name: 'token-leak',

@@ -10,6 +10,7 @@ import { evidenceOf } from './judge/evidence.js';
 import { exitCode } from './report/exit-code.js';
 import type { Scenario, ScenarioName, ScenarioStatus, Verdict } from './scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
+import { type Journey, journeysOf } from './steps/journey.js';
 import { draftText, networkQuiet, responsive } from './steps/page-steps.js';
 import { createSignInGate, type SignInGate } from './steps/sign-in-gate.js';
 
@@ -21,6 +22,8 @@ export interface Mark {
 
 export interface ScenarioResult {
   name: ScenarioName;
+  /** The journey a save scenario ran for (absent for `form`, and for scenarios that need none). */
+  journey?: string | undefined;
   summary: string;
   status: ScenarioStatus;
   /** True only for `passed`. */
@@ -82,7 +85,14 @@ function bounded<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
 /** Runs the expiry experiments against an app in Chromium and judges each one. */
 export async function runCheck(config: CheckConfig, options: CheckOptions = {}): Promise<CheckResult> {
   const began = Date.now();
-  const wanted = options.scenarios ? SCENARIOS.filter((s) => options.scenarios!.includes(s.name)) : SCENARIOS;
+  const chosen = options.scenarios ? SCENARIOS.filter((s) => options.scenarios!.includes(s.name)) : SCENARIOS;
+  // One run per journey for the save scenarios.
+  const journeys = journeysOf(config);
+  const wanted: Job[] = chosen.flatMap((scenario): Job[] =>
+    scenario.perJourney && journeys.length
+      ? journeys.map((journey) => ({ scenario, journey }))
+      : [{ scenario, journey: undefined }],
+  );
   let server: BrowserServer | undefined;
   let browser = options.browser;
   if (!browser) {
@@ -96,7 +106,7 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
   let setupError: string | undefined;
   let stuck = false;
   try {
-    const needsDiscovery = wanted.some((s) => !s.unavailable?.(config));
+    const needsDiscovery = wanted.some((job) => !job.scenario.unavailable?.(config));
     if (needsDiscovery) {
       try {
         discovery = await withDeadline(
@@ -113,10 +123,10 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
     const worker = async () => {
       while (next < wanted.length) {
         const index = next++;
-        const scenario = wanted[index]!;
+        const job = wanted[index]!;
         const result = setupError
-          ? unrun(scenario, scenario.unavailable?.(config) ? 'skipped' : 'error', setupError)
-          : await runScenario(browser!, config, scenario, discovery!, gate, () => {
+          ? unrun(job, job.scenario.unavailable?.(config) ? 'skipped' : 'error', setupError)
+          : await runScenario(browser!, config, job, discovery!, gate, () => {
               stuck = true;
             });
         results[index] = result;
@@ -159,13 +169,20 @@ function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Prom
   ]).finally(() => clearTimeout(timer));
 }
 
-function unrun(
-  scenario: Scenario,
-  status: 'skipped' | 'error' | 'inconclusive',
-  reason: string,
-): ScenarioResult {
+/** One scenario to run, for one journey when it runs per journey. */
+interface Job {
+  scenario: Scenario;
+  journey: Journey | undefined;
+}
+
+const journeyName = (journey: Journey | undefined) =>
+  journey && !journey.fromForm ? journey.name : undefined;
+
+function unrun(job: Job, status: 'skipped' | 'error' | 'inconclusive', reason: string): ScenarioResult {
+  const { scenario } = job;
   return {
     name: scenario.name,
+    journey: journeyName(job.journey),
     summary: scenario.summary,
     status,
     passed: false,
@@ -181,16 +198,17 @@ function unrun(
 async function runScenario(
   browser: Browser,
   config: CheckConfig,
-  scenario: Scenario,
+  job: Job,
   discovery: Discovery,
   gate: SignInGate,
   onStuck: () => void,
 ): Promise<ScenarioResult> {
+  const { scenario, journey } = job;
   const began = Date.now();
   const unavailable = scenario.unavailable?.(config);
-  if (unavailable) return unrun(scenario, 'skipped', unavailable);
+  if (unavailable) return unrun(job, 'skipped', unavailable);
   if (scenario.expires && (discovery.problem || !discovery.credential))
-    return unrun(scenario, 'inconclusive', discovery.problem ?? 'no credential to expire');
+    return unrun(job, 'inconclusive', discovery.problem ?? 'no credential to expire');
   const timeoutMs = (config.scenarioTimeout ?? DEFAULT_SCENARIO_TIMEOUT_S) * 1000;
   const deadline = began + timeoutMs;
   const context = await browser.newContext({
@@ -232,7 +250,8 @@ async function runScenario(
     fault,
     mode,
     rejects: natural ? discovery.natural!.rejects : discovery.rejects,
-    text: draftText(config),
+    journey,
+    text: draftText(journey?.text),
     signIn: () => gate.signIn(page, config, deadline),
     mark: (label: string) => marks.push({ at: Date.now() - traffic.startedAt, label }),
     snapshot,
@@ -280,6 +299,7 @@ async function runScenario(
   if (!closed) onStuck();
   return {
     name: scenario.name,
+    journey: journeyName(journey),
     summary: scenario.summary,
     status: verdict.status,
     passed: verdict.status === 'passed',

@@ -4,7 +4,8 @@ import type { TrafficLog } from '../traffic/record-traffic.js';
 import type { CheckConfig } from './config/types.js';
 import type { Discovery } from './discover/discover.js';
 import type { CredentialFault, ExpiryMode } from './fault/expire-credential.js';
-import { typeDraft } from './steps/page-steps.js';
+import { type Entry, enter, type Journey, openJourney, type SaveLog, watchSaves } from './steps/journey.js';
+import { type OutcomeWatch, watchOutcome } from './steps/outcome.js';
 
 export const SCENARIO_NAMES = [
   'mid-flight-expiry',
@@ -14,6 +15,8 @@ export const SCENARIO_NAMES = [
   'still-unauthorized',
   'idle-return',
   'token-leak',
+  'tabs',
+  'logout-everywhere',
 ] as const;
 
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -41,7 +44,9 @@ export interface ScenarioContext {
   readonly mode: ExpiryMode;
   /** Statuses that mean "credential no longer accepted" on this server, by calibration. */
   readonly rejects: readonly number[];
-  /** What this run types into the form. */
+  /** The journey a save scenario runs for (one run per journey). */
+  readonly journey: Journey | undefined;
+  /** What this run types into a text input (unique per run). */
   readonly text: string;
   /** Signs in (one scenario at a time; backs off when the server rate-limits). */
   signIn(): Promise<void>;
@@ -67,6 +72,8 @@ export interface Scenario {
   summary: string;
   /** Whether it expires the credential (and so needs one found and calibrated). */
   expires: boolean;
+  /** Runs once for each journey (`form` and `journeys`); skipped when there is none, unless `unavailable` says otherwise. */
+  perJourney?: boolean;
   /** Why it cannot run with this config, if it cannot (it is then `skipped`). */
   unavailable?(config: CheckConfig): string | undefined;
   /** Install a fake clock in the context before anything loads. */
@@ -86,11 +93,41 @@ export const passed = verdict('passed');
 export const failed = verdict('failed');
 export const inconclusive = verdict('inconclusive');
 
-export const needsForm = (config: CheckConfig) => (config.form ? undefined : 'no `form` in the config');
+export const needsJourney = (config: CheckConfig) =>
+  config.form || config.journeys?.length ? undefined : 'no `form` or `journeys` in the config';
 
-/** Every input scenario starts the same way: signed in, the draft typed, the "before" picture taken. */
-export async function startEditing(ctx: ScenarioContext) {
+/** A journey under way: signed in, at the input, watching its saves and how they end. */
+export interface Editing {
+  readonly journey: Journey;
+  /** What was changed (known once the change is made: before the save, or as the save for an input that saves on change). */
+  entry: Entry | undefined;
+  readonly saves: SaveLog;
+  readonly outcome: OutcomeWatch;
+  /** Saves as a person would: clicks the save control, or makes the change when the input saves on change. */
+  save(): Promise<void>;
+}
+
+/** Every save scenario starts the same way: signed in, at the input, the change made if a click saves it, the "before" picture taken. */
+export async function startEditing(ctx: ScenarioContext): Promise<Editing> {
+  const journey = ctx.journey;
+  if (!journey) throw new Error('a save scenario ran without a journey');
   await ctx.signIn();
-  await typeDraft(ctx.page, ctx.config, ctx.text);
+  await openJourney(ctx.page, ctx.config, journey);
+  const saves = watchSaves(ctx.page, journey);
+  const editing: Editing = {
+    journey,
+    entry: journey.save ? await enter(ctx.page, journey, ctx.text) : undefined,
+    saves,
+    outcome: await watchOutcome(ctx.page, ctx.config, journey, saves, () =>
+      editing.entry?.kind === 'text' || editing.entry?.kind === 'contenteditable'
+        ? editing.entry.value
+        : undefined,
+    ),
+    async save() {
+      if (journey.save) await ctx.page.click(journey.save);
+      else editing.entry = await enter(ctx.page, journey, ctx.text);
+    },
+  };
   await ctx.snapshot('before');
+  return editing;
 }

@@ -35,6 +35,44 @@ export interface FormConfig {
 }
 
 /**
+ * How a journey's success shows: a selector that appears; a dialog (`window.alert` or `confirm`) whose text
+ * contains the string (`true`: any dialog) — the audit accepts it; a text that appears anywhere (a toast);
+ * or `'network'`: only the save request answered 2xx after the fault.
+ */
+export type SuccessSignal =
+  | string
+  | { selector: string }
+  | { dialog: string | true }
+  | { text: string }
+  | 'network';
+
+/**
+ * One thing a person does that must survive an expired session: open a page, maybe click through to a form
+ * or dialog, change an input, save.
+ */
+export interface JourneyConfig {
+  /** A short name for the report, e.g. `new task`. */
+  name: string;
+  /** The page the journey starts on, relative to baseURL. */
+  path: string;
+  /** What a person does before the input: selectors to click in order, or a script. */
+  before?: string[] | ((page: Page) => Promise<void>) | undefined;
+  /**
+   * The input: a text field, a textarea, a `<select>` (another option is picked), a checkbox (toggled) or a
+   * contenteditable element. Its kind is read from the page.
+   */
+  input: string;
+  /** The control that saves. Omit it when changing the input saves by itself (a select that saves on change). */
+  save?: string | undefined;
+  /** The request the save sends. */
+  saveRequest: UrlPattern;
+  /** How success shows (default `'network'`). */
+  success?: SuccessSignal | undefined;
+  /** What to type into a text input (a unique suffix is added per run). */
+  text?: string | undefined;
+}
+
+/**
  * What carries the session on API requests. Found by watching the traffic after sign-in; name it when
  * the audit guesses wrong.
  */
@@ -75,13 +113,32 @@ export interface ConcurrentConfig {
   click?: string | undefined;
 }
 
+/** Several tabs of one browser on the app (`tabs`, `logout-everywhere`). */
+export interface TabsConfig {
+  /** The page each tab shows, relative to baseURL. Default: where sign-in lands. */
+  path?: string | undefined;
+  /** What makes a tab call the API, clicked in every tab at once. Default: reloading every tab at once. */
+  click?: string | undefined;
+  /** How many tabs (2 to 8). Default 3. */
+  count?: number | undefined;
+}
+
 /** What `expiryproof check` needs to know about an app. */
 export interface CheckConfig {
   /** Where the app runs, e.g. `http://127.0.0.1:3000`. */
   baseURL: string;
   login: LoginConfig;
-  /** The form whose input must survive. Without it, the scenarios that type and save are skipped. */
+  /** The form whose input must survive (a journey named `form`, whose success is a selector). */
   form?: FormConfig | undefined;
+  /**
+   * What people do that must survive an expiry; the save scenarios run once for each. With neither `form`
+   * nor `journeys`, the scenarios that need no input still run.
+   */
+  journeys?: JourneyConfig[] | undefined;
+  /** A control that signs out (for `logout-everywhere`), on the tabs' page. */
+  logout?: string | undefined;
+  /** How the tab scenarios open and use several tabs (default: 3 tabs, reloaded at once). */
+  tabs?: TabsConfig | undefined;
   /** Every API request that carries the credential, e.g. `**\/api/**`. */
   api: UrlPattern;
   /** The refresh endpoint, e.g. `**\/auth/refresh`. */

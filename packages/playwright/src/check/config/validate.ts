@@ -1,5 +1,13 @@
 import { CheckConfigError, type ConfigProblem } from './errors.js';
-import type { CheckConfig, CredentialHint, ExpiryConfig, FormConfig, LoginConfig } from './types.js';
+import type {
+  CheckConfig,
+  CredentialHint,
+  ExpiryConfig,
+  FormConfig,
+  JourneyConfig,
+  LoginConfig,
+  TabsConfig,
+} from './types.js';
 
 /*
  * Checks a loaded config against the contract in types.ts and reports every problem at once, so that a
@@ -339,12 +347,86 @@ const THIRD_PARTY_SHAPE = {
   pattern: required(urlPattern('https://status.example.com/**')),
 } satisfies Record<keyof Defined<'thirdParty'>, Option>;
 
+const successSignal: Rule = {
+  expected:
+    'a selector, { selector }, { dialog: text | true }, { text } or "network" (the save request answered 2xx)',
+  check: (value, path, problems) => {
+    if (value === 'network' || isNonEmptyString(value)) return;
+    const expected = successSignal.expected;
+    if (!isRecord(value)) {
+      problems.push(mismatch(path, expected, describe(value)));
+      return;
+    }
+    const keys = Object.keys(value);
+    const [key] = keys;
+    const ok =
+      keys.length === 1 &&
+      ((key === 'selector' && isNonEmptyString(value.selector)) ||
+        (key === 'text' && isNonEmptyString(value.text)) ||
+        (key === 'dialog' && (value.dialog === true || isNonEmptyString(value.dialog))));
+    if (!ok) problems.push(mismatch(path, expected, describe(value)));
+  },
+};
+
+const journeySteps = predicate(
+  'an array of selectors to click in order, or a function (page) => Promise<void>',
+  (value) =>
+    typeof value === 'function' || (Array.isArray(value) && value.every((step) => isNonEmptyString(step))),
+);
+
+const JOURNEY_SHAPE = {
+  name: required(predicate('a non-empty name such as "new task"', isNonEmptyString)),
+  path: required(pagePath('/tasks')),
+  before: optional(journeySteps),
+  input: required(selector('input[name=title]')),
+  save: optional(selector('#create')),
+  saveRequest: required(urlPattern('**/api/tasks')),
+  success: optional(successSignal),
+  text: optional(predicate('a non-empty string', isNonEmptyString)),
+} satisfies Record<keyof JourneyConfig, Option>;
+const JOURNEY_EXPECTED = 'an object { name, path, input, saveRequest, before?, save?, success?, text? }';
+
+const journeys: Rule = {
+  expected: `an array of journeys, each ${JOURNEY_EXPECTED}`,
+  check: (value, path, problems) => {
+    if (!Array.isArray(value)) {
+      problems.push(mismatch(path, journeys.expected, describe(value)));
+      return;
+    }
+    const names = new Set<string>();
+    value.forEach((journey, i) => {
+      checkObject(journey, `${path}[${i}]`, JOURNEY_SHAPE, JOURNEY_EXPECTED, problems);
+      const name = isRecord(journey) ? journey.name : undefined;
+      if (typeof name === 'string' && names.has(name))
+        problems.push({
+          path: `${path}[${i}].name`,
+          message: `expected a unique name, got ${JSON.stringify(name)} twice`,
+        });
+      if (typeof name === 'string') names.add(name);
+    });
+  },
+};
+
+const TABS_SHAPE = {
+  path: optional(pagePath('/dashboard')),
+  click: optional(selector('#reload-data')),
+  count: optional(
+    predicate(
+      'an integer from 2 to 8',
+      (value) => Number.isInteger(value) && Number(value) >= 2 && Number(value) <= 8,
+    ),
+  ),
+} satisfies Record<keyof TabsConfig, Option>;
+
 const CONFIG_EXPECTED = 'an object such as { baseURL, login, api, refresh }';
 
 const CONFIG_SHAPE = {
   baseURL: required(baseURL),
   login: required(login),
   form: optional(nested(FORM_SHAPE, 'an object { path, field, save, success, saveRequest, text? }')),
+  journeys: optional(journeys),
+  logout: optional(selector('#logout')),
+  tabs: optional(nested(TABS_SHAPE, 'an object { path?, click?, count? }')),
   api: required(urlPattern('**/api/**')),
   refresh: required(urlPattern('**/auth/refresh')),
   loginPage: optional(urlPattern('**/login*')),

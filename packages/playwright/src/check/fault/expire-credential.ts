@@ -57,6 +57,8 @@ export interface CredentialFault {
   readonly hits: number;
   /** A line for the report: what was done to which credential. */
   readonly description: string;
+  /** Marks the requests this fault changes in another tab's log too. */
+  track(log: TrafficLog): void;
   undo(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export function createCredentialFault(options: CredentialFaultOptions): Credenti
   let hits = 0;
   let description = `nothing yet done to ${describeCredential(credential)}`;
   let handler: ((route: Route) => Promise<void>) | undefined;
+  const logs: TrafficLog[] = [traffic];
 
   // The value the app holds now (and when it first appeared, for natural mode); values live in memory only.
   const firstSeen = new Map<string, number>();
@@ -104,7 +107,7 @@ export function createCredentialFault(options: CredentialFaultOptions): Credenti
       const decision = decide(sent, value);
       if (decision === 'pass') return route.fallback();
       hits++;
-      traffic.tag(request, tag);
+      for (const log of logs) log.tag(request, tag);
       if (decision === 'tag' || value === undefined) return route.fallback();
       const changed = withCredential(credential, sent, mode === 'strip' ? undefined : staleValue(value));
       return credential.kind === 'query'
@@ -178,18 +181,22 @@ export function createCredentialFault(options: CredentialFaultOptions): Credenti
     get description() {
       return description;
     },
+    track(log) {
+      logs.push(log);
+    },
     async expireNow() {
       if (mode === 'natural') return expireNaturally();
       if (credential.kind === 'cookie') return expireCookie();
-      // The credential the app holds at this moment dies; one it obtains later (a refresh, or a page that
-      // renews its session as it loads) works. Unknown until the app sends one: then the first one seen.
-      let dead = latest;
+      // Every credential the app has presented so far dies (several tabs may each hold one); one it obtains
+      // later (a refresh, or a page that renews its session as it loads) works. If none was seen yet, the
+      // first one presented after arming is the one held now.
+      const dead = new Set(firstSeen.keys());
       await arm((_sent, value) => {
         if (value === undefined) return 'pass';
-        dead ??= value;
-        return value === dead ? 'rewrite' : 'pass';
+        if (!dead.size) dead.add(value);
+        return dead.has(value) ? 'rewrite' : 'pass';
       });
-      description = `${describeCredential(credential)} ${mode === 'strip' ? 'removed' : 'made stale'} on every request that presents the token held when the fault was armed`;
+      description = `${describeCredential(credential)} ${mode === 'strip' ? 'removed' : 'made stale'} on every request that presents a token the app held when the fault was armed`;
     },
     async expireNext(pattern, times) {
       if (mode === 'natural') return expireNaturally();

@@ -53,9 +53,16 @@ export function evidenceOf(ctx: ScenarioContext): string[] {
  * Stale and strip modes must see the fault bite: an API request rejected after arming. Natural expiry is
  * the real event, so a client that renews before its token runs out is judged on its outcome alone.
  */
-export function requireBite(ctx: ScenarioContext): void {
+export function requireBite(ctx: ScenarioContext, options: { renewalCounts?: boolean } = {}): void {
   if (ctx.mode === 'natural') return;
   if (rejectedAfterArming(ctx).length) return;
+  // A tab coming back after an hour may renew before it sends anything: a refresh that succeeded after the
+  // credential expired shows the app handled the expiry, without a single rejection.
+  if (
+    options.renewalCounts &&
+    refreshesAfterArming(ctx).some((e) => e.status !== undefined && e.status >= 200 && e.status < 300)
+  )
+    return;
   const touched = afterArming(ctx).filter((e) => e.tampered).length;
   throw new InconclusiveError(
     touched

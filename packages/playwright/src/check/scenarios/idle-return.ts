@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import { judgeSave } from '../judge/judge-save.js';
-import { needsForm, type Scenario, startEditing } from '../scenario.js';
-import { formOf } from '../steps/page-steps.js';
+import { needsJourney, type Scenario, startEditing } from '../scenario.js';
 
 /** The person leaves the tab; the token expires meanwhile; they come back and press Save. */
 export const idleReturn: Scenario = {
@@ -10,10 +9,11 @@ export const idleReturn: Scenario = {
     'Hides the tab, lets the credential expire (really, when its lifetime is short; else an hour on the clock and a stale credential), shows the tab and saves.',
   expires: true,
   fakeClock: true,
-  unavailable: needsForm,
+  perJourney: true,
+  unavailable: needsJourney,
   async run(ctx) {
-    const { page, config } = ctx;
-    await startEditing(ctx);
+    const { page } = ctx;
+    const editing = await startEditing(ctx);
     await setVisibility(ctx.page, 'hidden');
     ctx.mark('tab hidden');
     if (ctx.mode !== 'natural') await page.clock.fastForward('01:00:00');
@@ -21,12 +21,14 @@ export const idleReturn: Scenario = {
     ctx.mark(ctx.mode === 'natural' ? 'credential expired (really)' : 'an hour later: credential expired');
     await setVisibility(ctx.page, 'visible');
     ctx.mark('tab visible again');
-    await page.click(formOf(config).save);
-    ctx.mark('Save clicked');
+    await editing.save();
+    ctx.mark('saved');
     return judgeSave(
       ctx,
-      'came back after the credential expired and saved: text kept',
+      editing,
+      'came back after the credential expired and saved: input kept',
       'asked for the password although the refresh token was still valid',
+      { renewalCounts: true },
     );
   },
 };

@@ -1,28 +1,29 @@
 import { requireBite, requireSent } from '../judge/evidence.js';
-import { failed, inconclusive, needsForm, passed, type Scenario, startEditing } from '../scenario.js';
-import { answerReauth, awaitOutcome, fieldValue, formOf, networkQuiet } from '../steps/page-steps.js';
+import { inputKept } from '../judge/judge-save.js';
+import { failed, inconclusive, needsJourney, passed, type Scenario, startEditing } from '../scenario.js';
+import { openJourney, valueNow } from '../steps/journey.js';
+import { answerReauth, networkQuiet } from '../steps/page-steps.js';
 
 /** The refresh token is dead: the input must survive, through a re-auth prompt or a restored draft. */
 export const refreshRejected: Scenario = {
   name: 'refresh-rejected',
   summary: 'Expires the credential and makes the refresh endpoint answer 401, then saves.',
   expires: true,
-  unavailable: needsForm,
+  perJourney: true,
+  unavailable: needsJourney,
   async run(ctx) {
     const { page, config } = ctx;
-    const form = formOf(config);
-    await startEditing(ctx);
+    const editing = await startEditing(ctx);
     const rejecting = await ctx.chaos.rejectWith(config.refresh, 401);
     await ctx.fault.expireNow();
     ctx.mark('credential expired, refresh rejected');
-    await page.click(form.save);
-    ctx.mark('Save clicked');
-    const outcome = await awaitOutcome(page, config);
+    await editing.save();
+    ctx.mark('saved');
+    const outcome = await editing.outcome.wait();
     ctx.mark(`outcome: ${outcome}`);
     await ctx.traffic.settled(2_000);
-    requireSent(ctx, form.saveRequest, 'the save');
+    requireSent(ctx, editing.journey.saveRequest, 'the save');
     requireBite(ctx);
-    const { text } = ctx;
 
     if (outcome === 'reauth-prompt') {
       if (!config.reauth)
@@ -35,11 +36,10 @@ export const refreshRejected: Scenario = {
         .locator(config.reauth.dialog)
         .waitFor({ state: 'hidden', timeout: (config.outcomeTimeout ?? 8) * 1000 })
         .catch(() => {});
-      const after = await awaitOutcome(page, config);
+      const after = await editing.outcome.wait();
       await ctx.snapshot('after');
-      if (after === 'saved' && (await fieldValue(page, config)) === text) {
-        return passed('asked for the password over the untouched form; the parked save completed');
-      }
+      if (after === 'saved' && (await inputKept(ctx, editing)))
+        return passed('asked for the password over the untouched page; the parked save completed');
       return failed(`after signing in again in the prompt the save did not complete (${after})`);
     }
     if (outcome === 'sent-to-login') {
@@ -47,19 +47,22 @@ export const refreshRejected: Scenario = {
       await rejecting.undo();
       await ctx.fault.undo();
       await ctx.signIn();
-      await page.goto(form.path);
+      await openJourney(page, config, editing.journey).catch(() => {});
       await networkQuiet(page);
-      if ((await fieldValue(page, config)) === text)
+      const entry = editing.entry;
+      if (entry && (await valueNow(page, editing.journey, entry)) === entry.value)
         return passed('sent to login, but the draft was restored after signing in');
-      return failed('sent to the login page: the typed text was lost');
+      return failed('sent to the login page: the input was lost');
     }
     await ctx.snapshot('after');
-    if (outcome === 'saved')
+    if (outcome === 'saved' && (await inputKept(ctx, editing)))
       return passed('saved although the refresh was rejected (another credential was used)');
+    const entry = editing.entry;
+    const kept = entry !== undefined && (await valueNow(page, editing.journey, entry)) === entry.value;
     return failed(
-      (await fieldValue(page, config)) === text
-        ? 'the save failed with no way to sign in again (no re-auth prompt), though the text is still there'
-        : 'the save failed and the typed text is gone',
+      kept
+        ? 'the save failed with no way to sign in again (no re-auth prompt), though the input is still there'
+        : 'the save failed and the input is gone',
     );
   },
 };

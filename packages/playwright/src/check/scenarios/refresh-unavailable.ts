@@ -1,22 +1,23 @@
 import { judgeSave } from '../judge/judge-save.js';
-import { needsForm, type Scenario, startEditing } from '../scenario.js';
-import { formOf } from '../steps/page-steps.js';
+import { needsJourney, type Scenario, startEditing } from '../scenario.js';
 
 /** The refresh endpoint blips once (503): a transient failure must not end the session. */
 export const refreshUnavailable: Scenario = {
   name: 'refresh-unavailable',
   summary: 'Expires the credential and makes the refresh endpoint answer 503 once, then saves.',
   expires: true,
-  unavailable: needsForm,
+  perJourney: true,
+  unavailable: needsJourney,
   async run(ctx) {
-    await startEditing(ctx);
+    const editing = await startEditing(ctx);
     await ctx.chaos.rejectWith(ctx.config.refresh, 503, { times: 1 });
     await ctx.fault.expireNow();
     ctx.mark('credential expired, next refresh 503');
-    await ctx.page.click(formOf(ctx.config).save);
-    ctx.mark('Save clicked');
+    await editing.save();
+    ctx.mark('saved');
     const verdict = await judgeSave(
       ctx,
+      editing,
       'retried the refresh after a 503 and saved without logging out',
       'asked for the password after a transient refresh failure (503)',
     );
@@ -25,8 +26,8 @@ export const refreshUnavailable: Scenario = {
       return {
         ...verdict,
         reason: refreshed
-          ? 'one 503 from the refresh endpoint logged the user out; the typed text was lost'
-          : 'sent to the login page without trying to refresh: the typed text was lost',
+          ? 'one 503 from the refresh endpoint logged the user out; the input was lost'
+          : 'sent to the login page without trying to refresh: the input was lost',
       };
     }
     return verdict;

@@ -45,7 +45,11 @@ export const tokenLeak: Scenario = {
     );
     await ctx.signIn();
     await page.goto(path);
-    await networkQuiet(page, 300, 5_000);
+    // A page may call the third party late (after renewing its session, after its own data): wait for it,
+    // as long as a save would be waited for, then for the page to settle.
+    const deadline = Date.now() + (config.outcomeTimeout ?? 8) * 1000;
+    while (!seen.length && Date.now() < deadline) await page.waitForTimeout(100).catch(() => {});
+    await networkQuiet(page, 300, 3_000);
     await ctx.traffic.settled(2_000);
     await ctx.snapshot('after');
     const leaks = seen.filter((s) => s.leaked);

@@ -1,0 +1,52 @@
+import type { Page } from '@playwright/test';
+import { recordTraffic, type TrafficLog } from '../../traffic/record-traffic.js';
+import { urlMatches } from '../../url-pattern.js';
+import { InconclusiveError } from '../errors.js';
+import type { ScenarioContext } from '../scenario.js';
+import { loginPattern, networkQuiet } from './page-steps.js';
+import { expectSelector } from './sign-in.js';
+
+/** One tab of the app and its traffic. */
+export interface Tab {
+  readonly page: Page;
+  readonly traffic: TrafficLog;
+  readonly label: string;
+}
+
+/**
+ * Signs in on the scenario's page and opens more tabs of the same browser on the tabs' page; every tab
+ * must be signed in (an app whose session lives in one tab has nothing to race).
+ */
+export async function openTabs(ctx: ScenarioContext, count: number): Promise<Tab[]> {
+  const { config, context } = ctx;
+  await ctx.signIn();
+  await networkQuiet(ctx.page);
+  const path = config.tabs?.path ?? `${new URL(ctx.page.url()).pathname}${new URL(ctx.page.url()).search}`;
+  const tabs: Tab[] = [{ page: ctx.page, traffic: ctx.traffic, label: 'tab 1' }];
+  if (config.tabs?.path) await ctx.page.goto(path);
+  for (let i = 2; i <= count; i++) {
+    const page = await context.newPage();
+    const traffic = recordTraffic(page, { refresh: config.refresh });
+    ctx.fault.track(traffic);
+    tabs.push({ page, traffic, label: `tab ${i}` });
+    await page.goto(path);
+  }
+  await Promise.all(tabs.map((tab) => networkQuiet(tab.page)));
+  const out = tabs.filter((tab) => urlMatches(loginPattern(config), tab.page.url()));
+  if (out.length)
+    throw new InconclusiveError(
+      `${out.map((t) => t.label).join(', ')} opened on ${path} but landed on the login page: the session does not reach a new tab, so tabs cannot race`,
+    );
+  if (config.tabs?.click)
+    for (const tab of tabs) await expectSelector(tab.page, config.tabs.click, 'tabs.click');
+  return tabs;
+}
+
+/** Makes a tab call the API: the configured control, or a reload. */
+export const useTab = (ctx: ScenarioContext, tab: Tab) =>
+  ctx.config.tabs?.click ? tab.page.click(ctx.config.tabs.click) : tab.page.reload().then(() => undefined);
+
+/** Stops recording the extra tabs (the first tab's log belongs to the scenario). */
+export const closeTabs = (tabs: Tab[]) => {
+  for (const tab of tabs.slice(1)) tab.traffic.stop();
+};
