@@ -95,9 +95,7 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'token-leak': 'failed',
     });
     expect(reason(result, 'still-unauthorized')).toMatch(/^a retry loop: the save was sent \d+ times/);
-    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.sends).toBeGreaterThan(
-      10,
-    );
+    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.sends).toBeGreaterThan(10);
   }, 120_000);
 
   it('flags axios-auth-refresh: requests in flight during its refresh are lost, or late 401s refresh again', async () => {

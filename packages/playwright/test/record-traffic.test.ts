@@ -217,6 +217,7 @@ describe('toHaveReplayed', () => {
     startedAt: 0,
     entries,
     navigations: [],
+    visits: [],
     refreshPattern: /refresh/,
     matching: () => entries,
     clear: () => {},

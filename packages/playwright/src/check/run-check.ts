@@ -34,7 +34,13 @@ export interface ScenarioResult {
   /** The requests the verdict rests on (after the fault was armed), never with their credential. */
   evidence: string[];
   durationMs: number;
-  timeline: { entries: TrafficEntry[]; marks: Mark[]; armedAt: number | undefined };
+  timeline: {
+    entries: TrafficEntry[];
+    marks: Mark[];
+    /** Main-frame navigations (a trip to the login page is one), ms since recording started. */
+    navigations: { at: number; url: string }[];
+    armedAt: number | undefined;
+  };
   screenshots: { before?: Buffer | undefined; after?: Buffer | undefined };
 }
 
@@ -190,7 +196,7 @@ function unrun(job: Job, status: 'skipped' | 'error' | 'inconclusive', reason: s
     metrics: {},
     evidence: [],
     durationMs: 0,
-    timeline: { entries: [], marks: [], armedAt: undefined },
+    timeline: { entries: [], marks: [], navigations: [], armedAt: undefined },
     screenshots: {},
   };
 }
@@ -307,7 +313,12 @@ async function runScenario(
     metrics: verdict.metrics ?? {},
     evidence,
     durationMs: Date.now() - began,
-    timeline: { entries: [...traffic.entries], marks, armedAt: fault.armedAt },
+    timeline: {
+      entries: [...traffic.entries],
+      marks,
+      navigations: [...traffic.visits],
+      armedAt: fault.armedAt,
+    },
     screenshots,
   };
 }

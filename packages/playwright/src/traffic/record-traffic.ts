@@ -48,6 +48,8 @@ export interface TrafficLog {
   readonly entries: readonly TrafficEntry[];
   /** Main-frame URLs the page has been at since recording started (or was cleared), the URL it was at first. */
   readonly navigations: readonly string[];
+  /** The same navigations with when they happened (ms since recording started), for timelines. */
+  readonly visits: readonly { at: number; url: string }[];
   readonly refreshPattern: UrlPattern;
   matching(pattern: UrlPattern): TrafficEntry[];
   /** Forgets what was recorded so far (e.g. the sign-in), so assertions cover only what follows. */
@@ -85,6 +87,7 @@ export function recordTraffic(page: Page, options: RecordTrafficOptions = {}): T
   const started = Date.now();
   const entries: Recorded[] = [];
   const navigations: string[] = [];
+  const visits: { at: number; url: string }[] = [];
   const here = () => {
     if (page.url() !== 'about:blank') navigations.push(page.url());
   };
@@ -161,7 +164,9 @@ export function recordTraffic(page: Page, options: RecordTrafficOptions = {}): T
     else answer(flight, { failure: reason });
   };
   const onNavigated = (frame: Frame) => {
-    if (frame === page.mainFrame()) navigations.push(frame.url());
+    if (frame !== page.mainFrame()) return;
+    navigations.push(frame.url());
+    visits.push({ at: Date.now() - started, url: frame.url() });
   };
 
   page.on('request', onRequest);
@@ -174,11 +179,13 @@ export function recordTraffic(page: Page, options: RecordTrafficOptions = {}): T
     startedAt: started,
     entries,
     navigations,
+    visits,
     refreshPattern: options.refresh ?? /refresh/i,
     matching: (pattern) => entries.filter((entry) => urlMatches(pattern, entry.url)),
     clear() {
       entries.length = 0;
       navigations.length = 0;
+      visits.length = 0;
       here();
     },
     settled(timeout = 5_000) {

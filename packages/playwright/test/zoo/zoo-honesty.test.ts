@@ -8,7 +8,7 @@ import { chromiumLaunchOptions } from '../../src/browser.js';
 import type { ScenarioName } from '../../src/check.js';
 import { zooApp } from './apps.js';
 import { auditZooApp, statuses } from './audit-zoo.js';
-import { computeTruthTable } from './truth.js';
+import { computeTruthTable, type ZooScenario } from './truth.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ const EXPIRING: ScenarioName[] = [
 describe('verdicts backed by evidence', () => {
   it('a 403-for-expired server: stripping the header passes a client that a real expiry breaks; a stale credential does not', async () => {
     const app = zooApp('403-expired/refresh-401-only');
-    const scenarios: ScenarioName[] = ['mid-flight-expiry'];
+    const scenarios: ZooScenario[] = ['mid-flight-expiry'];
     const truth = await computeTruthTable([app], browser, { scenarios });
     expect(truth[app.name]!['mid-flight-expiry'].verdict).toBe('failed');
     const stale = await auditZooApp(app, { check: { scenarios } });
@@ -73,7 +73,7 @@ describe('verdicts backed by evidence', () => {
   }, 180_000);
 
   it('natural expiry (a 1.5 s lifetime, waited out) gives the truth and calibrates on the real expired answer', async () => {
-    const scenarios: ScenarioName[] = ['mid-flight-expiry', 'concurrent-expiry', 'idle-return'];
+    const scenarios: ZooScenario[] = ['mid-flight-expiry', 'concurrent-expiry', 'idle-return'];
     for (const name of ['bearer-ls/correct', '403-expired/refresh-401-only']) {
       const app = zooApp(name);
       const truth = await computeTruthTable([app], browser, { scenarios });

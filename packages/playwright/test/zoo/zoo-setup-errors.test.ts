@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +57,14 @@ describe('setup mistakes are errors that name what is wrong', () => {
   }, 60_000);
 
   it('an unreachable app', async () => {
-    const { result, ms, reasons } = await mistake((c) => ({ ...c, baseURL: 'http://127.0.0.1:9' }));
+    // A port nothing listens on: taken from the system, then let go.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const { result, ms, reasons } = await mistake((c) => ({ ...c, baseURL: `http://127.0.0.1:${closed}` }));
     expect(result.exitCode).toBe(2);
     expect(reasons[0]).toMatch(/^login\.path: could not open \/login \(net::ERR_CONNECTION_REFUSED/);
     expect(ms).toBeLessThan(15_000);

@@ -3,16 +3,8 @@ import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../src/browser.js';
-import { ZOO_APPS, zooApp } from './apps.js';
+import { zooApp } from './apps.js';
 import { startThirdParty, startZooApp } from './server/index.js';
-import {
-  computeTruthTable,
-  formatTruthEvidence,
-  formatTruthTable,
-  type TruthTable,
-  ZOO_SCENARIOS,
-  type ZooScenario,
-} from './truth.js';
 import { ZOO_USER } from './types.js';
 
 let browser: Browser;
@@ -214,94 +206,5 @@ describe('the zoo server', () => {
     } finally {
       await third.close();
     }
-  });
-});
-
-describe('ground truth of the zoo, from real expiry', () => {
-  let table: TruthTable;
-  const truth = (app: string, scenario: ZooScenario) => table[app]![scenario]!.verdict;
-
-  beforeAll(async () => {
-    const started = Date.now();
-    table = await computeTruthTable(ZOO_APPS, browser, { concurrency: 3 });
-    console.log(
-      `zoo truth table (${ZOO_APPS.length} apps × ${ZOO_SCENARIOS.length} scenarios in ${((Date.now() - started) / 1000).toFixed(0)} s):\n${formatTruthTable(table)}\n\n${formatTruthEvidence(table)}`,
-    );
-  }, 400_000);
-
-  it('never ends a truth with a harness error or timeout', () => {
-    const broken = Object.entries(table).flatMap(([app, row]) =>
-      Object.entries(row)
-        .filter(([, t]) => /^(error|timed out):/.test(t.evidence))
-        .map(([scenario, t]) => `${app} · ${scenario}: ${t.evidence}`),
-    );
-    expect(broken).toEqual([]);
-  });
-
-  it('a careful client with the token in localStorage survives everything but a revoked session', () => {
-    expect(table['bearer-ls/correct']).toBeDefined();
-    expect(Object.fromEntries(ZOO_SCENARIOS.map((s) => [s, truth('bearer-ls/correct', s)]))).toEqual({
-      'mid-flight-expiry': 'passed',
-      'concurrent-expiry': 'passed',
-      'refresh-rejected': 'failed',
-      'refresh-unavailable': 'passed',
-      'still-unauthorized': 'passed',
-      'idle-return': 'passed',
-      'token-leak': 'passed',
-    });
-  });
-
-  it('the lazy redirect loses the text and leaks the bearer', () => {
-    expect(truth('bearer-ls/redirect', 'mid-flight-expiry')).toBe('failed');
-    expect(truth('bearer-ls/redirect', 'token-leak')).toBe('failed');
-    expect(truth('bearer-ls/redirect', 'still-unauthorized')).toBe('passed');
-  });
-
-  it('per-request `_retry` with a rotating refresh cookie: concurrent 401s refresh several times, reuse revokes', () => {
-    expect(truth('memory+refresh-cookie/retry-per-request', 'mid-flight-expiry')).toBe('passed');
-    expect(truth('memory+refresh-cookie/retry-per-request', 'concurrent-expiry')).toBe('failed');
-    expect(truth('memory+refresh-cookie/retry-per-request', 'refresh-unavailable')).toBe('failed');
-    expect(truth('memory+refresh-cookie/retry-per-request', 'token-leak')).toBe('failed');
-    expect(truth('memory+refresh-cookie/correct', 'concurrent-expiry')).toBe('passed');
-  });
-
-  it('a shared refresh without a retry limit loops when the server keeps refusing', () => {
-    expect(truth('x-access-token/loop', 'mid-flight-expiry')).toBe('passed');
-    expect(truth('x-access-token/loop', 'still-unauthorized')).toBe('failed');
-    expect(truth('x-access-token/correct', 'still-unauthorized')).toBe('passed');
-    expect(truth('x-access-token/correct', 'token-leak')).toBe('passed');
-  });
-
-  it('403 for an expired token: only a client that refreshes on 403 survives it', () => {
-    expect(truth('403-expired/correct', 'mid-flight-expiry')).toBe('passed');
-    expect(truth('403-expired/correct', 'concurrent-expiry')).toBe('passed');
-    expect(truth('403-expired/refresh-401-only', 'mid-flight-expiry')).toBe('failed');
-    expect(truth('403-expired/refresh-401-only', 'concurrent-expiry')).toBe('failed');
-  });
-
-  it('httpOnly cookies leak nothing to another site; the careful cookie client survives expiry', () => {
-    expect(truth('cookies+csrf/correct', 'token-leak')).toBe('passed');
-    expect(truth('cookies+csrf/correct', 'mid-flight-expiry')).toBe('passed');
-    expect(truth('cookies+csrf/correct', 'concurrent-expiry')).toBe('passed');
-    expect(truth('cookies+csrf/redirect', 'mid-flight-expiry')).toBe('failed');
-  });
-
-  it('a login page that checks the session first does not stop a careful client', () => {
-    expect(truth('session-check-login/correct', 'mid-flight-expiry')).toBe('passed');
-    expect(truth('session-check-login/correct', 'concurrent-expiry')).toBe('passed');
-    expect(truth('session-check-login/redirect', 'mid-flight-expiry')).toBe('failed');
-  });
-
-  it('an app that freezes on Save fails every scenario that saves, and nothing else', () => {
-    for (const scenario of ZOO_SCENARIOS) {
-      const saves = scenario !== 'concurrent-expiry' && scenario !== 'token-leak';
-      expect(table['freeze-on-save/correct']![scenario], scenario).toMatchObject(
-        saves ? { verdict: 'failed', evidence: expect.stringMatching(/^page froze/) } : { verdict: 'passed' },
-      );
-    }
-  });
-
-  it('no zoo client survives a revoked session (none keeps drafts or re-authenticates in place)', () => {
-    for (const app of ZOO_APPS) expect(truth(app.name, 'refresh-rejected'), app.name).toBe('failed');
   });
 });

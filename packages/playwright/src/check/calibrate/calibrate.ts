@@ -93,6 +93,13 @@ export async function calibrate(
   };
 }
 
+/** The statuses that mean "expired" for a mode: what a stale credential gets, or (strip) a missing one. */
+export function rejectsFor(calibration: Calibration, mode: 'stale' | 'strip' | 'natural'): number[] {
+  const answer =
+    mode === 'strip' ? calibration.missing : mode === 'natural' ? calibration.natural : calibration.stale;
+  return answer && !ok(answer) ? [answer.status] : [];
+}
+
 /**
  * Natural mode: the same request once its credential has really expired. The server's own answer is the
  * one that counts; a difference from the stale look-alike is worth a warning, since stale mode would have

@@ -1,10 +1,11 @@
 import type { Browser, Request, Response } from '@playwright/test';
 import { urlMatches } from '../../url-pattern.js';
-import { type Calibration, calibrate, calibrateNatural } from '../calibrate/calibrate.js';
+import { type Calibration, calibrate, calibrateNatural, rejectsFor } from '../calibrate/calibrate.js';
 import type { CheckConfig } from '../config/types.js';
 import { parseDuration } from '../config/validate.js';
 import { type ExpiryMode, NATURAL_MAX_WAIT_MS } from '../fault/expire-credential.js';
 import { jwtExpiresAt, jwtLifetime, tokenPart } from '../fault/stale-value.js';
+import { journeysOf, openJourney } from '../steps/journey.js';
 import { networkQuiet } from '../steps/page-steps.js';
 import { expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';
@@ -113,22 +114,38 @@ export async function discover(
       await page.goto(config.concurrent.path);
       await networkQuiet(page, 400, 5_000);
     }
+    // Every journey's steps and input are checked now, so a setup mistake stops the run early.
+    for (const journey of journeysOf(config).filter((j) => !j.fromForm))
+      await openJourney(page, config, journey);
     await Promise.all(pending);
+    // A credential that lives a second or two may be over before it is replayed: a reload makes the app
+    // present a fresh one (renewing as it loads, or after a rejection).
+    const reobserve = async () => {
+      await page.reload().catch(() => {});
+      await networkQuiet(page, 400, 5_000);
+      await Promise.all(pending);
+      return seen.filter((s) => s.afterSignIn);
+    };
     return await analyse(
       config,
       seen.filter((s) => s.afterSignIn),
       setCookies,
+      reobserve,
     );
   } finally {
     await context.close().catch(() => {});
   }
 }
 
+type Observed = { sent: SentRequest; status?: number };
+
 async function analyse(
   config: CheckConfig,
-  seen: { sent: SentRequest; status?: number }[],
+  observed: Observed[],
   setCookies: ReadonlySet<string>,
+  reobserve: () => Promise<Observed[]>,
 ): Promise<Discovery> {
+  let seen = observed;
   const notes: string[] = [];
   const mode: ExpiryMode = config.expiry?.mode ?? 'stale';
   const configuredLifetime =
@@ -157,11 +174,21 @@ async function analyse(
     | undefined;
   const accepted: string[] = [];
   for (const credential of candidates) {
-    const sample = samples(credential)[0];
+    let sample = samples(credential)[0];
     if (!sample) continue;
-    const calibration = await calibrate(credential, sample);
-    if (!calibration) continue;
-    if (calibration.rejects.length) {
+    let calibration = await calibrate(credential, sample);
+    const value = readCredential(credential, sample);
+    const expired =
+      value !== undefined &&
+      (jwtExpiresAt(tokenPart(safeDecode(value))) ?? Number.POSITIVE_INFINITY) <= Date.now();
+    if (!calibration && expired) {
+      seen = await reobserve();
+      sample = samples(credential)[0];
+      calibration = sample && (await calibrate(credential, sample));
+    }
+    if (!calibration || !sample) continue;
+    // The candidate is the credential when the server rejects it changed the way this mode changes it.
+    if (rejectsFor(calibration, mode === 'strip' ? 'strip' : 'stale').length) {
       chosen = { credential, calibration, sample };
       break;
     }
@@ -229,7 +256,7 @@ async function analyse(
       if (calibration.warning) notes.push(`warning: ${calibration.warning}`);
     }
   }
-  const rejects = mode === 'natural' ? (natural?.rejects ?? []) : [calibration.stale.status];
+  const rejects = mode === 'natural' ? (natural?.rejects ?? []) : rejectsFor(calibration, mode);
   const problem =
     mode === 'natural' && !rejects.length
       ? 'natural expiry: the server still accepted the credential after its lifetime'

@@ -17,6 +17,7 @@ const LINKS = {
   readme: `${REPO_URL}#readme`,
   behaviour: `${CORE_README}#what-happens-when`,
   options: `${CORE_README}#options`,
+  session: `${CORE_README}#the-session`,
 } as const;
 
 /** How a scenario is named wherever it is shown: `mid-flight-expiry › new task` when it ran for a journey. */
@@ -68,6 +69,20 @@ const RULES: readonly Rule[] = [
     },
   },
   {
+    when: is('tabs'),
+    advice: {
+      text: 'let the tabs act as one session: one tab refreshes, the others adopt its tokens and replay their calls (`crossTab` in @expiryproof/core)',
+      link: LINKS.options,
+    },
+  },
+  {
+    when: is('logout-everywhere'),
+    advice: {
+      text: 'sign out every tab at once: broadcast the logout to the other tabs (`session.clear()` in @expiryproof/core does)',
+      link: LINKS.session,
+    },
+  },
+  {
     when: is('concurrent-expiry', (r) => (refreshCalls(r) ?? 0) > 1),
     advice: {
       text: 'share one refresh across requests: see @expiryproof/core (one refresh at a time)',
@@ -111,9 +126,9 @@ const RULES: readonly Rule[] = [
   },
   { when: says(/sent to the login page/), advice: RECOVER_401 },
   {
-    when: says(/text in the field changed/),
+    when: says(/text in the field changed|no save carried the input/),
     advice: {
-      text: 'keep the form as it was left: replay the request after the refresh instead of reloading or resetting the page',
+      text: 'replay the save with the input it was made with: never reload or reset the form around the refresh',
       link: LINKS.behaviour,
     },
   },

@@ -1,12 +1,13 @@
 import type { Discovery } from '../discover/discover.js';
 import type { CheckResult, ScenarioResult } from '../run-check.js';
+import { adviceFor, scenarioTitle } from './advice.js';
 
 const SYMBOL = { passed: '✓', failed: '✗', inconclusive: '?', error: '!', skipped: '–' } as const;
 
 /** The line printed as a scenario finishes. */
 export function progressLine(result: ScenarioResult): string {
   const seconds = (result.durationMs / 1000).toFixed(1);
-  return `  ${SYMBOL[result.status]} ${result.name.padEnd(20)} ${result.details} (${seconds} s)`;
+  return `  ${SYMBOL[result.status]} ${scenarioTitle(result).padEnd(20)} ${result.details} (${seconds} s)`;
 }
 
 /** What the audit found before the scenarios, a line each (printed before the first scenario ends). */
@@ -41,7 +42,7 @@ export function verdictLine(result: CheckResult): string {
 
 /** The scorecard: what was found, one row per scenario, then the overall verdict. */
 export function scorecard(result: CheckResult, title = 'expiryproof check'): string {
-  const rows = result.scenarios.map((s) => [s.name, s.status.toUpperCase(), s.details]);
+  const rows = result.scenarios.map((s) => [scenarioTitle(s), s.status.toUpperCase(), s.details]);
   const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), i ? 7 : 8));
   const line = (cells: string[]) =>
     `  ${cells[0]!.padEnd(widths[0]!)}  ${cells[1]!.padEnd(widths[1]!)}  ${cells[2]}`;
@@ -49,7 +50,12 @@ export function scorecard(result: CheckResult, title = 'expiryproof check'): str
     title,
     ...(result.discovery ? discoveryLines(result.discovery) : []),
     line(['scenario', 'verdict', 'reason']),
-    ...rows.map(line),
+    ...rows.flatMap((row, i) => {
+      const advice = adviceFor(result.scenarios[i]!);
+      return advice
+        ? [line(row), `  ${' '.repeat(widths[0]!)}  ${' '.repeat(widths[1]!)}  → ${advice.text}`]
+        : [line(row)];
+    }),
     `  → ${verdictLine(result)}`,
   ].join('\n');
 }
@@ -71,6 +77,7 @@ export function jsonReport(result: CheckResult): string {
       signIn: result.signIn,
       scenarios: result.scenarios.map((s) => ({
         name: s.name,
+        journey: s.journey,
         status: s.status,
         passed: s.passed,
         details: s.details,

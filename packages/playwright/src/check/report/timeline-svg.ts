@@ -24,7 +24,7 @@ export interface Box {
   height: number;
 }
 
-type Row =
+export type TimelineRow =
   | { kind: 'request'; at: number; entry: TrafficEntry }
   | { kind: 'navigation'; at: number; navigation: Navigation }
   | { kind: 'gap'; requests: number; navigations: number };
@@ -47,7 +47,7 @@ export interface TimelineLayout {
   height: number;
   from: number;
   end: number;
-  rows: Row[];
+  rows: TimelineRow[];
   /** Requests before the audit's first action, left out as sign-in noise. */
   earlier: number;
   marks: MarkLabel[];
@@ -82,20 +82,20 @@ const axis = (from: number, end: number) => (ms: number) =>
   LABEL_WIDTH + ((Math.max(ms, from) - from) / (end - from)) * PLOT;
 
 /** Requests and navigations in time order, from just before the audit's first action. */
-function rowsFrom(input: TimelineInput, from: number): { rows: Row[]; earlier: number } {
+function rowsFrom(input: TimelineInput, from: number): { rows: TimelineRow[]; earlier: number } {
   const requests = input.entries.filter((e) => (e.end ?? Number.POSITIVE_INFINITY) >= from);
   const navigations = (input.navigations ?? []).filter((n) => n.at >= from);
-  const rows: Row[] = [
-    ...requests.map((entry): Row => ({ kind: 'request', at: entry.start, entry })),
-    ...navigations.map((navigation): Row => ({ kind: 'navigation', at: navigation.at, navigation })),
+  const rows: TimelineRow[] = [
+    ...requests.map((entry): TimelineRow => ({ kind: 'request', at: entry.start, entry })),
+    ...navigations.map((navigation): TimelineRow => ({ kind: 'navigation', at: navigation.at, navigation })),
   ];
-  const at = (row: Row) => (row.kind === 'gap' ? 0 : row.at);
+  const at = (row: TimelineRow) => (row.kind === 'gap' ? 0 : row.at);
   rows.sort((a, b) => at(a) - at(b));
   return { rows, earlier: input.entries.length - requests.length };
 }
 
 /** At most MAX_ROWS rows: the first ones, a row saying how many are left out, and the last ones. */
-function truncate(rows: Row[]): Row[] {
+function truncate(rows: TimelineRow[]): TimelineRow[] {
   if (rows.length <= MAX_ROWS) return rows;
   const head = rows.slice(0, MAX_ROWS - TAIL - 1);
   const tail = rows.slice(rows.length - TAIL);
@@ -105,7 +105,7 @@ function truncate(rows: Row[]): Row[] {
 }
 
 /** The last moment anything shown happened (a loop over an array: thousands of rows overflow a spread). */
-function lastMoment(rows: readonly Row[], marks: readonly Mark[], from: number): number {
+function lastMoment(rows: readonly TimelineRow[], marks: readonly Mark[], from: number): number {
   let end = from + 1;
   for (const row of rows) {
     if (row.kind === 'request') end = Math.max(end, row.entry.end ?? row.entry.start);
@@ -181,7 +181,13 @@ function requestLabel(entry: TrafficEntry, home: string): { text: string; tag: s
 }
 
 /** One row: its label on the left, its bar (a request) or diamond (a navigation) on the time axis. */
-function drawRow(row: Row, y: number, layout: TimelineLayout, refresh: UrlPattern, home: string): string {
+function drawRow(
+  row: TimelineRow,
+  y: number,
+  layout: TimelineLayout,
+  refresh: UrlPattern,
+  home: string,
+): string {
   const x = axis(layout.from, layout.end);
   if (row.kind === 'gap') {
     const what = [

@@ -86,7 +86,10 @@ function judge(ctx: ScenarioContext, open: Tab[], from: number) {
   };
   // The refreshes first: they are what the tabs raced for.
   const evidence = perTab.flatMap(({ tab, calls }) =>
-    [...calls.filter(isRefresh), ...calls.filter((e) => !isRefresh(e) && e.status !== undefined && e.status >= 400)]
+    [
+      ...calls.filter(isRefresh),
+      ...calls.filter((e) => !isRefresh(e) && e.status !== undefined && e.status >= 400),
+    ]
       .slice(0, 4)
       .map((e) => `${tab.label}: ${describeEntry(e)}`),
   );

@@ -38,7 +38,7 @@ export function journeysOf(config: CheckConfig): Journey[] {
       text: form.text,
     });
   }
-  (config.journeys ?? []).forEach((j, i) =>
+  for (const [i, j] of (config.journeys ?? []).entries())
     journeys.push({
       name: j.name,
       field: `journeys[${i}]`,
@@ -50,8 +50,7 @@ export function journeysOf(config: CheckConfig): Journey[] {
       saveRequest: j.saveRequest,
       success: j.success ?? 'network',
       text: j.text,
-    }),
-  );
+    });
   return journeys;
 }
 
