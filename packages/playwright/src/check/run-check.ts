@@ -126,15 +126,30 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
       }
     }
     let next = 0;
+    // A select or a checkbox has no unique value to type: two scenarios changing it at once on one account
+    // would see each other's saves. Their runs take turns; text inputs carry a unique value and need not.
+    const turns = new Map<string, Promise<unknown>>();
+    const inTurn = <T>(job: Job, run: () => Promise<T>): Promise<T> => {
+      const kind = job.journey && discovery?.inputKinds[job.journey.field];
+      if (!job.journey || kind === undefined || kind === 'text' || kind === 'contenteditable') return run();
+      const mine = (turns.get(job.journey.field) ?? Promise.resolve()).then(run);
+      turns.set(
+        job.journey.field,
+        mine.catch(() => {}),
+      );
+      return mine;
+    };
     const worker = async () => {
       while (next < wanted.length) {
         const index = next++;
         const job = wanted[index]!;
         const result = setupError
           ? unrun(job, job.scenario.unavailable?.(config) ? 'skipped' : 'error', setupError)
-          : await runScenario(browser!, config, job, discovery!, gate, () => {
-              stuck = true;
-            });
+          : await inTurn(job, () =>
+              runScenario(browser!, config, job, discovery!, gate, () => {
+                stuck = true;
+              }),
+            );
         results[index] = result;
         options.onResult?.(result);
       }

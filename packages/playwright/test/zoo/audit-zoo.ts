@@ -6,7 +6,7 @@
 
 import type { CheckConfig, CheckOptions, CheckResult } from '../../src/check.js';
 import { runCheck, validateConfig } from '../../src/check.js';
-import { auditConfigFor } from './apps.js';
+import { auditConfigFor, journeyAuditConfigFor, ZOO_APPS } from './apps.js';
 import { startThirdParty, startZooApp, type ZooAppOptions } from './server/index.js';
 import type { ZooApp } from './types.js';
 
@@ -35,7 +35,9 @@ export async function auditZooApp(
   if (options.loginWindowMs !== undefined) serverOptions.loginWindowMs = options.loginWindowMs;
   const zoo = await startZooApp(app, serverOptions);
   try {
-    const base = validateConfig(auditConfigFor(app, zoo.origin, third.origin), app.name);
+    // The first zoo speaks the `form` shape; the journey and tab apps the `journeys` one.
+    const configFor = ZOO_APPS.includes(app) ? auditConfigFor : journeyAuditConfigFor;
+    const base = validateConfig(configFor(app, zoo.origin, third.origin), app.name);
     const config = options.tweak ? options.tweak(base) : base;
     const began = Date.now();
     const result = await runCheck(config, { concurrency: 3, ...options.check });

@@ -5,7 +5,7 @@ import type { CheckConfig } from '../config/types.js';
 import { parseDuration } from '../config/validate.js';
 import { type ExpiryMode, NATURAL_MAX_WAIT_MS } from '../fault/expire-credential.js';
 import { jwtExpiresAt, jwtLifetime, tokenPart } from '../fault/stale-value.js';
-import { journeysOf, openJourney } from '../steps/journey.js';
+import { type Entry, journeysOf, kindOf, openJourney } from '../steps/journey.js';
 import { networkQuiet } from '../steps/page-steps.js';
 import { expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';
@@ -41,6 +41,8 @@ export interface Discovery {
   notes: string[];
   /** Why the expiry scenarios cannot be judged, when they cannot (they are then inconclusive). */
   problem: string | undefined;
+  /** Each journey's input kind (by its config field, e.g. `journeys[0]`), read from the page. */
+  inputKinds: Record<string, Entry['kind']>;
 }
 
 const ok = (status: number | undefined) => status !== undefined && status >= 200 && status < 300;
@@ -66,6 +68,7 @@ export async function discover(
   let signingIn = false;
   let signedIn = false;
   const pending: Promise<void>[] = [];
+  const inputKinds: Record<string, Entry['kind']> = {};
   const byRequest = new Map<Request, { status?: number }>();
   const onRequest = (request: Request) => {
     if (!['fetch', 'xhr'].includes(request.resourceType()) || !inScope(request.url())) return;
@@ -126,12 +129,13 @@ export async function discover(
       await Promise.all(pending);
       return seen.filter((s) => s.afterSignIn);
     };
-    return await analyse(
+    const found = await analyse(
       config,
       seen.filter((s) => s.afterSignIn),
       setCookies,
       reobserve,
     );
+    return { ...found, inputKinds };
   } finally {
     await context.close().catch(() => {});
   }
@@ -144,7 +148,7 @@ async function analyse(
   observed: Observed[],
   setCookies: ReadonlySet<string>,
   reobserve: () => Promise<Observed[]>,
-): Promise<Discovery> {
+): Promise<Omit<Discovery, 'inputKinds'>> {
   let seen = observed;
   const notes: string[] = [];
   const mode: ExpiryMode = config.expiry?.mode ?? 'stale';

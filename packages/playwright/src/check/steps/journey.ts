@@ -95,7 +95,7 @@ export async function openJourney(page: Page, config: CheckConfig, journey: Jour
 }
 
 /** The input's kind, read from the page. */
-async function kindOf(page: Page, selector: string): Promise<Entry['kind']> {
+export async function kindOf(page: Page, selector: string): Promise<Entry['kind']> {
   return page
     .locator(selector)
     .first()

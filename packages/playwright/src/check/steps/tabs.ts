@@ -44,7 +44,9 @@ export async function openTabs(ctx: ScenarioContext, count: number): Promise<Tab
 
 /** Makes a tab call the API: the configured control, or a reload. */
 export const useTab = (ctx: ScenarioContext, tab: Tab) =>
-  ctx.config.tabs?.click ? tab.page.click(ctx.config.tabs.click) : tab.page.reload().then(() => undefined);
+  ctx.config.tabs?.click
+    ? tab.page.click(ctx.config.tabs.click, { timeout: 3_000 })
+    : tab.page.reload().then(() => undefined);
 
 /** Stops recording the extra tabs (the first tab's log belongs to the scenario). */
 export const closeTabs = (tabs: Tab[]) => {

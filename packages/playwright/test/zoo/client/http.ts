@@ -70,8 +70,9 @@ export function createZooHttp(zoo: ZooPageConfig): ZooHttp {
     memoryAccess = null;
   };
 
+  const loginPath = shape.loginPath ?? '/login';
   const toLogin = () => {
-    if (location.pathname !== '/login') location.href = '/login';
+    if (location.pathname !== loginPath) location.href = loginPath;
   };
 
   /** The refresh call itself, made with the bare axios (no interceptor of the app). */

@@ -1,9 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jwtVerify, SignJWT } from 'jose';
-import { ZOO_USER, type ZooApp, type ZooPageConfig } from '../types.js';
-import { zooClientBundle } from './bundle.js';
+import { decodeJwt, jwtVerify, SignJWT } from 'jose';
+import {
+  ZOO_SEEDED_TASKS,
+  ZOO_THEMES,
+  ZOO_USER,
+  type ZooApp,
+  type ZooPageConfig,
+  zooLoginPath,
+  zooPages,
+} from '../types.js';
+import { zooClientBundle, zooTabsBundle } from './bundle.js';
 
 export interface ZooAppOptions {
   /** Lifetime of an access token; its `exp` is rounded up to a whole second. */
@@ -38,6 +46,23 @@ export interface ZooStats {
   panelsServed: number;
   /** Epoch ms at which the latest access token issued stops being accepted (not reset by resetStats). */
   accessExpiresAt: number;
+  /** PUT /api/settings received, whatever the answer. */
+  settingsPuts: number;
+  /** The settings the server keeps now (not reset by resetStats). */
+  settings: { theme: string };
+  /** POST /api/tasks received, whatever the answer. */
+  taskPosts: number;
+  /** The titles of every task the server holds now, the seeded ones first (not reset by resetStats). */
+  tasks: string[];
+  /** POST /api/auth/logout received. */
+  logouts: number;
+  /**
+   * API calls (outside /api/auth/**) that presented an access token of a session signed out since (POST
+   * /api/auth/logout), valid or expired: a tab still using the old session.
+   */
+  loggedOutCalls: number;
+  /** Of those, the ones whose token was still valid, so the call was served. */
+  loggedOutServed: number;
 }
 
 /** The test-only switches of a zoo app (they wrap the /__zoo/ control endpoints). */
@@ -58,11 +83,12 @@ export interface ZooServer {
   close(): Promise<void>;
 }
 
-const PAGES = new Set(['/login', '/notes', '/dashboard']);
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 interface Family {
   revoked: boolean;
+  /** Signed out (POST /api/auth/logout), as opposed to revoked by reuse detection or the test switch. */
+  loggedOut?: boolean;
 }
 interface RefreshRecord {
   family: Family;
@@ -73,21 +99,28 @@ interface RefreshRecord {
 export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<ZooServer> {
   const { shape } = app;
   const secret = randomBytes(32);
-  const clientJs = await zooClientBundle();
+  const clientJs = await (app.ui === 'tabs' ? zooTabsBundle() : zooClientBundle());
   const pageConfig: ZooPageConfig = {
     client: app.client,
     shape,
     thirdPartyOrigin: options.thirdPartyOrigin,
+    ...(app.ui ? { ui: app.ui } : {}),
   };
+  const loginPath = zooLoginPath(shape);
+  const pages = new Set([loginPath, ...zooPages(app.ui)]);
 
   const families = new Set<Family>();
   const refreshTokens = new Map<string, RefreshRecord>();
   const notes: Array<{ id: number; text: string }> = [];
+  const settings = { theme: ZOO_THEMES[0] as string };
+  const tasks = ZOO_SEEDED_TASKS.map((title, index) => ({ id: index + 1, title }));
+  /** The session (refresh family) of each access token issued, by its `jti`. */
+  const accessFamilies = new Map<string, Family>();
   const loginTimes: number[] = [];
   let rejectAll = false;
   let refresh503 = false;
   let accessExpiresAt = 0;
-  const emptyStats = (): Omit<ZooStats, 'accessExpiresAt'> => ({
+  const emptyStats = (): Omit<ZooStats, 'accessExpiresAt' | 'settings' | 'tasks'> => ({
     logins: 0,
     refreshCalls: 0,
     refreshOk: 0,
@@ -97,20 +130,43 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
     notePosts: 0,
     notes: [],
     panelsServed: 0,
+    settingsPuts: 0,
+    taskPosts: 0,
+    logouts: 0,
+    loggedOutCalls: 0,
+    loggedOutServed: 0,
   });
   let stats = emptyStats();
+  const statsNow = (): ZooStats => ({
+    ...stats,
+    accessExpiresAt,
+    settings: { ...settings },
+    tasks: tasks.map((task) => task.title),
+  });
 
-  async function issueAccess(): Promise<string> {
+  async function issueAccess(family: Family): Promise<string> {
     const now = Date.now();
     const exp = Math.ceil((now + options.accessTtlMs) / 1000);
     accessExpiresAt = Math.max(accessExpiresAt, exp * 1000);
+    const jti = randomUUID();
+    accessFamilies.set(jti, family);
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(ZOO_USER.email)
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(exp)
-      .setJti(randomUUID())
+      .setJti(jti)
       .sign(secret);
+  }
+
+  /** The session an access token we issued belongs to (its signature unchecked: only our own jtis are known). */
+  function familyOf(token: string): Family | undefined {
+    try {
+      const { jti } = decodeJwt(token);
+      return jti ? accessFamilies.get(jti) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   function issueRefresh(family: Family): string {
@@ -121,7 +177,7 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
 
   /** Answers a sign-in or a refresh with the tokens, each where this shape carries it. */
   async function sendTokens(res: ServerResponse, family: Family) {
-    const accessToken = await issueAccess();
+    const accessToken = await issueAccess(family);
     const refreshToken = issueRefresh(family);
     if (shape.credential === 'cookie') {
       res.setHeader('Set-Cookie', [
@@ -161,6 +217,8 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
 
   async function refresh(req: IncomingMessage, res: ServerResponse, cookies: Record<string, string>) {
     stats.refreshCalls++;
+    // Looking the token up takes a while (a database round trip); the check below is atomic.
+    if (shape.refreshDelayMs) await sleep(shape.refreshDelayMs);
     if (refresh503) {
       refresh503 = false;
       res.setHeader('Retry-After', '1');
@@ -191,6 +249,8 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
     cookies: Record<string, string>,
   ) {
     if (method === 'POST' && path === '/api/notes') stats.notePosts++;
+    if (method === 'PUT' && path === '/api/settings') stats.settingsPuts++;
+    if (method === 'POST' && path === '/api/tasks') stats.taskPosts++;
     // Double-submit CSRF protection, for requests that carry the session cookies.
     if (
       shape.credential === 'cookie' &&
@@ -226,12 +286,19 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
     }
     if (path === '/api/auth/refresh' && method === 'POST') return refresh(req, res, cookies);
     if (path === '/api/auth/logout' && method === 'POST') {
+      stats.logouts++;
       const presented =
         shape.credential === 'cookie' || shape.refreshIn === 'cookie'
           ? cookies.refresh_token
           : stringField(await readJson(req), 'refreshToken');
       const record = presented ? refreshTokens.get(presented) : undefined;
-      if (record) record.family.revoked = true;
+      // Without a refresh token, the session of the access token the call carries is the one signed out.
+      const bearer = credentialOf(req, cookies);
+      const family = record?.family ?? (bearer ? familyOf(bearer) : undefined);
+      if (family) {
+        family.revoked = true;
+        family.loggedOut = true;
+      }
       if (shape.credential === 'cookie' || shape.refreshIn === 'cookie') {
         res.setHeader('Set-Cookie', [
           cookie('access_token', '', { path: '/', httpOnly: true, expire: true }),
@@ -251,12 +318,15 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
       res.setHeader('WWW-Authenticate', 'Bearer');
       return json(res, 401, { error: 'token required' });
     }
+    const signedOut = familyOf(token)?.loggedOut === true;
+    if (signedOut) stats.loggedOutCalls++;
     if (rejectAll) return expiredAnswer(res);
     try {
       await jwtVerify(token, secret, { algorithms: ['HS256'] });
     } catch {
       return expiredAnswer(res);
     }
+    if (signedOut) stats.loggedOutServed++;
 
     if (path === '/api/me' && method === 'GET') return json(res, 200, { email: ZOO_USER.email });
     if (path === '/api/notes' && method === 'GET') return json(res, 200, { notes });
@@ -268,6 +338,25 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
       stats.notes.push(text);
       return json(res, 201, note);
     }
+    // The settings and tasks APIs exist only in the apps whose pages use them.
+    const hasSettings = app.ui === 'settings';
+    const hasTasks = app.ui === 'tasks';
+    if (hasSettings && path === '/api/settings' && method === 'GET') return json(res, 200, settings);
+    if (hasSettings && path === '/api/settings' && method === 'PUT') {
+      const theme = stringField(await readJson(req), 'theme');
+      if (!theme || !(ZOO_THEMES as readonly string[]).includes(theme))
+        return json(res, 400, { error: `theme must be one of ${ZOO_THEMES.join(', ')}` });
+      settings.theme = theme;
+      return json(res, 200, settings);
+    }
+    if (hasTasks && path === '/api/tasks' && method === 'GET') return json(res, 200, { tasks });
+    if (hasTasks && path === '/api/tasks' && method === 'POST') {
+      const title = stringField(await readJson(req), 'title')?.trim();
+      if (!title) return json(res, 400, { error: 'title required' });
+      const task = { id: tasks.length + 1, title };
+      tasks.push(task);
+      return json(res, 201, task);
+    }
     const panel = /^\/api\/panels\/([1-5])$/.exec(path);
     if (panel && method === 'GET') {
       await sleep(20 + Math.floor(Math.random() * 61));
@@ -278,7 +367,7 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
   }
 
   function controlPlane(res: ServerResponse, method: string, path: string) {
-    if (method === 'GET' && path === '/__zoo/stats') return json(res, 200, { ...stats, accessExpiresAt });
+    if (method === 'GET' && path === '/__zoo/stats') return json(res, 200, statsNow());
     if (method !== 'POST') return json(res, 404, { error: 'not found' });
     if (path === '/__zoo/revoke-refresh') {
       for (const family of families) family.revoked = true;
@@ -294,13 +383,13 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://zoo.invalid').pathname;
     if (path.startsWith('/__zoo/')) return controlPlane(res, method, path);
-    if (method === 'GET' && PAGES.has(path)) {
+    if (method === 'GET' && pages.has(path)) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(shell(app.name, pageConfig));
       return;
     }
     if (method === 'GET' && path === '/') {
-      res.writeHead(302, { Location: '/login' }).end();
+      res.writeHead(302, { Location: loginPath }).end();
       return;
     }
     if (method === 'GET' && path === '/client.js') {
@@ -410,6 +499,8 @@ function shell(name: string, config: ZooPageConfig): string {
   [data-panel].loaded { border-color: #2a7; background: #efe; }
   [data-panel].failed { border-color: #c33; background: #fee; }
   .saved { color: #2a7; } .error { color: #c33; }
+  [role=dialog] { border: 1px solid #888; border-radius: 6px; padding: 1rem; margin-top: 1rem; width: 26rem; }
+  li.task { margin: .2rem 0; }
 </style>
 </head>
 <body>
