@@ -164,6 +164,8 @@ describe('the HTML report', () => {
         'calibration: GET /api/me → 200 as sent, 401 stale, 401 without it',
       ],
       problem: undefined,
+      inputKinds: {},
+      signedIn: undefined,
     };
     const midFlight = (journey: string): Reported =>
       scenario({

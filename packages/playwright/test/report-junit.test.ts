@@ -38,6 +38,8 @@ const discovery: Discovery = {
   natural: undefined,
   notes: ['credential: the Authorization header (found after sign-in)'],
   problem: undefined,
+  inputKinds: {},
+  signedIn: undefined,
 };
 
 const result: CheckResult = {

@@ -2,6 +2,7 @@ import { type Browser, type BrowserServer, chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../browser.js';
 import { createChaos } from '../chaos/helpers.js';
 import { recordTraffic, type TrafficEntry } from '../traffic/record-traffic.js';
+import { urlMatches } from '../url-pattern.js';
 import type { CheckConfig } from './config/types.js';
 import { type Discovery, discover } from './discover/discover.js';
 import { InconclusiveError, SetupError } from './errors.js';
@@ -11,8 +12,9 @@ import { exitCode } from './report/exit-code.js';
 import type { Scenario, ScenarioName, ScenarioStatus, Verdict } from './scenario.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { type Journey, journeysOf } from './steps/journey.js';
-import { draftText, networkQuiet, responsive } from './steps/page-steps.js';
+import { draftText, loginPattern, networkQuiet, responsive } from './steps/page-steps.js';
 import { createSignInGate, type SignInGate } from './steps/sign-in-gate.js';
+import { probeReuse, type Reuse } from './steps/signed-in-state.js';
 
 /** A timeline marker: something the audit did, at a moment. */
 export interface Mark {
@@ -111,6 +113,7 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
   let discovery: Discovery | undefined;
   let setupError: string | undefined;
   let stuck = false;
+  let reuse: Reuse = { reusable: false, reason: 'one sign-in per scenario, one at a time' };
   try {
     const needsDiscovery = wanted.some((job) => !job.scenario.unavailable?.(config));
     if (needsDiscovery) {
@@ -124,6 +127,18 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
       } catch (error) {
         setupError = (error as Error).message.split('\n')[0];
       }
+    }
+    if (discovery?.signedIn && discovery.credential && !discovery.problem) {
+      const { landing, state } = discovery.signedIn;
+      reuse = await bounded(probeReuse(browser, config, state, landing, discovery.credential), 30_000, {
+        reusable: false,
+        reason: 'trying the saved signed-in state took over 30 s',
+      });
+      if (!reuse.reusable)
+        reuse = {
+          ...reuse,
+          reason: `one sign-in per scenario, one at a time: ${reuse.reason}`,
+        };
     }
     let next = 0;
     // A select or a checkbox has no unique value to type: two scenarios changing it at once on one account
@@ -146,9 +161,17 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
         const result = setupError
           ? unrun(job, job.scenario.unavailable?.(config) ? 'skipped' : 'error', setupError)
           : await inTurn(job, () =>
-              runScenario(browser!, config, job, discovery!, gate, () => {
-                stuck = true;
-              }),
+              runScenario(
+                browser!,
+                config,
+                job,
+                discovery!,
+                reuse.reusable ? discovery!.signedIn : undefined,
+                gate,
+                () => {
+                  stuck = true;
+                },
+              ),
             );
         results[index] = result;
         options.onResult?.(result);
@@ -171,10 +194,10 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
   return {
     passed: code === 0,
     exitCode: code,
-    discovery,
+    // The saved signed-in state holds the session's tokens: it never leaves the audit.
+    discovery: discovery && { ...discovery, signedIn: undefined },
     setupError,
-    signIn:
-      'one sign-in per scenario, one at a time (rotating refresh tokens make a shared signed-in state unsafe)',
+    signIn: reuse.reason,
     scenarios: results,
     durationMs: Date.now() - began,
   };
@@ -221,6 +244,7 @@ async function runScenario(
   config: CheckConfig,
   job: Job,
   discovery: Discovery,
+  saved: Discovery['signedIn'],
   gate: SignInGate,
   onStuck: () => void,
 ): Promise<ScenarioResult> {
@@ -273,7 +297,15 @@ async function runScenario(
     rejects: natural ? discovery.natural!.rejects : discovery.rejects,
     journey,
     text: draftText(journey?.text),
-    signIn: () => gate.signIn(page, config, deadline),
+    // From the saved state, "signing in" is opening the page sign-in lands on; if that fails, a real sign-in.
+    signIn: async () => {
+      if (saved) {
+        await page.goto(saved.landing).catch(() => {});
+        await networkQuiet(page, 300, 3_000);
+        if (!urlMatches(loginPattern(config), page.url())) return;
+      }
+      await gate.signIn(page, config, deadline);
+    },
     mark: (label: string) => marks.push({ at: Date.now() - traffic.startedAt, label }),
     snapshot,
   } as const;

@@ -15,6 +15,8 @@ export interface ZooShape {
   sessionCheck: boolean;
   /** Clicking Save freezes the renderer. */
   freezeOnSave?: boolean;
+  /** `false`: refreshes keep the same refresh token (no rotation, so no reuse detection). Default: rotate. */
+  rotateRefresh?: boolean;
   /** The sign-in page (default `/login`): where sign-in happens and where clients send a lost session. */
   loginPath?: '/login' | '/signin';
   /** The refresh endpoint answers this long after it was called (a database round trip); default 0. */

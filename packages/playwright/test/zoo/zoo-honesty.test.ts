@@ -89,3 +89,26 @@ describe('verdicts backed by evidence', () => {
     }
   }, 300_000);
 });
+
+describe('signing in once where the app allows it', () => {
+  it('a server that does not rotate refresh tokens: one sign-in serves every scenario, verdicts unchanged', async () => {
+    const rotating = zooApp('bearer-ls/correct');
+    const app = {
+      ...rotating,
+      name: 'bearer-ls (no rotation)/correct',
+      shape: { ...rotating.shape, rotateRefresh: false },
+    };
+    const scenarios: ScenarioName[] = ['mid-flight-expiry', 'concurrent-expiry', 'refresh-unavailable'];
+    const once = await auditZooApp(app, { check: { scenarios } });
+    expect(once.result.signIn).toMatch(/^signed in once/);
+    expect(statuses(once.result)).toEqual({
+      'mid-flight-expiry': 'passed',
+      'concurrent-expiry': 'passed',
+      'refresh-unavailable': 'passed',
+    });
+    // Rotation with reuse detection: a saved state dies with its first refresh, so each scenario signs in.
+    const each = await auditZooApp(rotating, { check: { scenarios: ['mid-flight-expiry'] } });
+    expect(each.result.signIn).toMatch(/^one sign-in per scenario, one at a time: .*rotation/);
+    expect(statuses(each.result)).toEqual({ 'mid-flight-expiry': 'passed' });
+  }, 180_000);
+});

@@ -9,6 +9,7 @@ import { type Entry, journeysOf, kindOf, openJourney } from '../steps/journey.js
 import { networkQuiet } from '../steps/page-steps.js';
 import { expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';
+import type { SignedInState } from '../steps/signed-in-state.js';
 import {
   type Credential,
   credentialCandidates,
@@ -43,6 +44,8 @@ export interface Discovery {
   problem: string | undefined;
   /** Each journey's input kind (by its config field, e.g. `journeys[0]`), read from the page. */
   inputKinds: Record<string, Entry['kind']>;
+  /** Where sign-in landed, and the signed-in state at the end of discovery (cookies, local storage). */
+  signedIn: { landing: string; state: SignedInState } | undefined;
 }
 
 const ok = (status: number | undefined) => status !== undefined && status >= 200 && status < 300;
@@ -103,6 +106,7 @@ export async function discover(
   try {
     await gate.signIn(page, config, deadline);
     signedIn = true;
+    const landing = page.url();
     await networkQuiet(page, 400, 5_000);
     const usable = () => seen.some((s) => s.afterSignIn && s.sent.method === 'GET' && ok(s.status));
     if (config.form) {
@@ -135,7 +139,8 @@ export async function discover(
       setCookies,
       reobserve,
     );
-    return { ...found, inputKinds };
+    const state = await context.storageState().catch(() => undefined);
+    return { ...found, inputKinds, signedIn: state && { landing, state } };
   } finally {
     await context.close().catch(() => {});
   }
@@ -148,7 +153,7 @@ async function analyse(
   observed: Observed[],
   setCookies: ReadonlySet<string>,
   reobserve: () => Promise<Observed[]>,
-): Promise<Omit<Discovery, 'inputKinds'>> {
+): Promise<Omit<Discovery, 'inputKinds' | 'signedIn'>> {
   let seen = observed;
   const notes: string[] = [];
   const mode: ExpiryMode = config.expiry?.mode ?? 'stale';

@@ -176,9 +176,9 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
   }
 
   /** Answers a sign-in or a refresh with the tokens, each where this shape carries it. */
-  async function sendTokens(res: ServerResponse, family: Family) {
+  async function sendTokens(res: ServerResponse, family: Family, kept?: string) {
     const accessToken = await issueAccess(family);
-    const refreshToken = issueRefresh(family);
+    const refreshToken = kept ?? issueRefresh(family);
     if (shape.credential === 'cookie') {
       res.setHeader('Set-Cookie', [
         cookie('access_token', accessToken, { path: '/', httpOnly: true }),
@@ -230,6 +230,11 @@ export async function startZooApp(app: ZooApp, options: ZooAppOptions): Promise<
         : stringField(await readJson(req), 'refreshToken');
     const record = presented ? refreshTokens.get(presented) : undefined;
     if (!record || record.family.revoked) return json(res, 401, { error: 'invalid_grant' });
+    // A server that does not rotate: the same refresh token serves every refresh of its session.
+    if (shape.rotateRefresh === false) {
+      stats.refreshOk++;
+      return sendTokens(res, record.family, presented);
+    }
     if (record.used) {
       // Reuse detection: a rotated token presented again means it was stolen, or raced; the family dies.
       stats.reuseDetected++;
