@@ -5,7 +5,7 @@ import type { CheckConfig } from '../config/types.js';
 import { parseDuration } from '../config/validate.js';
 import { type ExpiryMode, NATURAL_MAX_WAIT_MS } from '../fault/expire-credential.js';
 import { jwtExpiresAt, jwtLifetime, tokenPart } from '../fault/stale-value.js';
-import { type Entry, journeysOf, kindOf, openJourney } from '../steps/journey.js';
+import { type Entry, journeysOf, openJourney } from '../steps/journey.js';
 import { networkQuiet } from '../steps/page-steps.js';
 import { expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';

@@ -15,7 +15,7 @@ export interface Observations {
   form: LoginForm;
   visits: Visit[];
   requests: readonly SeenRequest[];
-  /** Endpoints the app's scripts name (for guessing the refresh call). */
+  /** Paths the app's scripts name (for guessing the refresh call and save requests init never saw). */
   literals: readonly string[];
   /** When the sign-in form was submitted, and when the page left it. */
   submittedAt: number;
@@ -61,7 +61,7 @@ export function analyse(seen: Observations): Findings {
     api,
     refresh,
     credential: credential?.finding,
-    journeys: inferJourneys(seen.visits, api, refresh.request, recorded?.journey, notes),
+    journeys: inferJourneys(seen.visits, api, refresh.request, recorded?.journey, notes, seen.literals),
     concurrent: inferConcurrent(seen.visits, api.requests, exclude),
     thirdParty: inferThirdParty(traffic, seen.visits),
     logout: landing.signOut,

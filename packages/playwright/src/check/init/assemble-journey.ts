@@ -11,7 +11,7 @@ const OUTCOME_MS = 5_000;
 const MAX_BEFORE = 3;
 
 type ClickEvent = Extract<RecorderEvent, { type: 'click' }>;
-type InputEvent = Extract<RecorderEvent, { type: 'input' }>;
+type FieldEvent = Extract<RecorderEvent, { type: 'input' }>;
 
 /**
  * The journey the person clicked through, from what the recorder saw and the traffic: the first request
@@ -37,7 +37,7 @@ export function assembleJourney(
     .filter((e) => !e.link && e.at <= save.startedAt && e.at >= save.startedAt - TRIGGER_MS)
     .at(-1);
   const input = mine
-    .filter((e): e is InputEvent => e.type === 'input' && e.at <= (trigger?.at ?? save.startedAt))
+    .filter((e): e is FieldEvent => e.type === 'input' && e.at <= (trigger?.at ?? save.startedAt))
     .at(-1);
   if (!input) return undefined;
   // Clicks on the input's page before the change, after the last link followed: what opened the form.
@@ -74,7 +74,8 @@ export function assembleJourney(
  */
 function successOf(after: readonly RecorderEvent[]): { success: SuccessSignal | undefined; seen: string } {
   const dialog = after.find((e) => e.type === 'dialog');
-  if (dialog) return { success: { dialog: dialog.text }, seen: `a dialog said ${JSON.stringify(dialog.text)}` };
+  if (dialog)
+    return { success: { dialog: dialog.text }, seen: `a dialog said ${JSON.stringify(dialog.text)}` };
   const appeared = after.filter(
     (e): e is Extract<RecorderEvent, { type: 'appeared' }> => e.type === 'appeared',
   );

@@ -60,7 +60,12 @@ export async function explore(
 /** Clicks the link when it is on the page (in-app navigation); otherwise loads its URL. True when clicked. */
 async function openByLink(page: Page, link: LinkScan): Promise<boolean> {
   const target = new URL(link.href!).pathname;
-  const onPage = !link.newTab && (await page.locator(link.selector).count().catch(() => 0)) === 1;
+  const onPage =
+    !link.newTab &&
+    (await page
+      .locator(link.selector)
+      .count()
+      .catch(() => 0)) === 1;
   if (onPage) {
     const moved = await page
       .click(link.selector, { timeout: 5_000 })

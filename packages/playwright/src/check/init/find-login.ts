@@ -24,7 +24,9 @@ export async function findLogin(page: Page, baseURL: string): Promise<LoginForm>
   const found = (scan: LoginFormScan, via: string): LoginForm => {
     const path = pathOf(page.url());
     if (!scan.submit)
-      throw new InitError(`the login form on ${path} has no submit button init could recognise; write login.submit by hand`);
+      throw new InitError(
+        `the login form on ${path} has no submit button init could recognise; write login.submit by hand`,
+      );
     return { path, via, user: scan.user ?? undefined, password: scan.password, submit: scan.submit, tried };
   };
 
@@ -34,7 +36,8 @@ export async function findLogin(page: Page, baseURL: string): Promise<LoginForm>
   if (landed !== pathOf(baseURL)) tried.push(landed);
   if (first === 'ok') {
     const scan = await passwordForm(page);
-    if (scan) return found(scan, landed === pathOf(baseURL) ? 'the base URL' : `the base URL redirected there`);
+    if (scan)
+      return found(scan, landed === pathOf(baseURL) ? 'the base URL' : `the base URL redirected there`);
   }
 
   // Links and buttons that say "sign in", each tried from the base URL's page.

@@ -24,7 +24,11 @@ export function inferCredential(
   if (!first) return undefined;
   return {
     credential: first,
-    finding: { hint: hintOf(first), description: describeCredential(first), others: others.map(describeCredential) },
+    finding: {
+      hint: hintOf(first),
+      description: describeCredential(first),
+      others: others.map(describeCredential),
+    },
   };
 }
 
@@ -55,10 +59,16 @@ export function inferApi(
     };
   const origins = [...new Set(requests.map((r) => new URL(r.url).origin))];
   const segments = [...new Set(requests.map((r) => new URL(r.url).pathname.split('/')[1] ?? ''))];
-  const which = credential && carrying.length ? `that carried ${describeCredential(credential)}` : 'to the app';
+  const which =
+    credential && carrying.length ? `that carried ${describeCredential(credential)}` : 'to the app';
   const count = `${requests.length} request${requests.length === 1 ? '' : 's'} ${which} after sign-in`;
   if (origins.length === 1 && origins[0] === origin && segments.length === 1 && segments[0])
-    return { value: `**/${segments[0]}/**`, seen: true, why: `${count}, all under /${segments[0]}/`, requests };
+    return {
+      value: `**/${segments[0]}/**`,
+      seen: true,
+      why: `${count}, all under /${segments[0]}/`,
+      requests,
+    };
   const where = origins.length === 1 ? origins[0]! : `{${origins.join(',')}}`;
   return { value: `${where}/**`, seen: true, why: `${count}, on ${origins.join(' and ')}`, requests };
 }

@@ -16,6 +16,7 @@ export function inferJourneys(
   refresh: SeenRequest | undefined,
   recorded: RecordedJourney | undefined,
   notes: string[],
+  literals: readonly string[] = [],
 ): JourneyFinding[] {
   const journeys: JourneyFinding[] = [];
   const names = new Set<string>();
@@ -48,7 +49,7 @@ export function inferJourneys(
     return true;
   });
   for (const { visit, form } of fresh.slice(0, MAX_PROPOSED)) {
-    const guess = guessSaveRequest(visit, form, api, refresh, visits);
+    const guess = guessSaveRequest(visit, form, { ...api, refresh, visits, literals });
     journeys.push({
       name: unique(`${form.label} on ${pathname(visit.path)}`),
       path: visit.path,
@@ -77,33 +78,61 @@ const pathname = (path: string) => path.split('?')[0]!;
 const words = (text: string) =>
   new Set((text.toLowerCase().match(/[a-z]{3,}/g) ?? []).map((word) => word.replace(/s$/, '')));
 
+/** A last path segment that names a save: `/api/profile/save` saves what `/api/profile` loaded. */
+const SAVE_VERB = /^(save|update|edit|submit|create|add|new)$/i;
+
+/** What the save request is guessed from besides the page and its form. */
+interface GuessContext {
+  value: string;
+  requests: readonly SeenRequest[];
+  refresh: SeenRequest | undefined;
+  visits: readonly Visit[];
+  /** Paths the app's scripts name. */
+  literals: readonly string[];
+}
+
 /**
  * The save request's likeliest URL: the form's action; else the API request the page made whose path shares
- * most words with the page and the input (a notes page that loaded /api/notes likely saves there); else the
- * page's first API request; else the API glob itself (valid, and too broad: the comment says so).
+ * most words with the page and the input (a notes page that loaded /api/notes likely saves there) — or the
+ * path the app's scripts name next to it with a saving verb (`/api/profile/save`); else the page's first API
+ * request; else the API glob itself (valid, and too broad: the comment says so).
  */
 function guessSaveRequest(
   visit: Visit,
   form: FormCandidate,
-  api: { value: string; requests: readonly SeenRequest[] },
-  refresh: SeenRequest | undefined,
-  visits: readonly Visit[],
+  context: GuessContext,
 ): { value: string; why: string } {
   const unseen = 'init saves nothing on its own, so it never saw the save';
-  if (form.action)
-    return { value: pathGlob(form.action), why: `the form's action; ${unseen}. Confirm it` };
-  const own = api.requests.filter((r) => r !== refresh && visitOf(r, visits) === visit);
+  if (form.action) return { value: pathGlob(form.action), why: `the form's action; ${unseen}. Confirm it` };
+  const own = context.requests.filter((r) => r !== context.refresh && visitOf(r, context.visits) === visit);
   const hints = words(`${visit.path} ${form.label} ${form.input}`);
   const score = (r: SeenRequest) =>
     [...words(new URL(r.url).pathname)].filter((word) => word !== 'api' && hints.has(word)).length;
   const best = [...own].sort((a, b) => score(b) - score(a))[0];
   if (best) {
     const path = new URL(best.url).pathname;
-    const reason = score(best) > 0 ? `it loaded ${path}, whose name matches` : `the first API call it made was ${path}`;
+    const saving = context.literals
+      .map((literal) => new URL(literal, best.url))
+      .find((url) => url.origin === new URL(best.url).origin && isSavingPathOf(url.pathname, path));
+    if (saving)
+      return {
+        value: pathGlob(saving.href),
+        why: `a guess: the page loaded ${path}, and the app's scripts name ${saving.pathname}; ${unseen}. Confirm it`,
+      };
+    const reason =
+      score(best) > 0 ? `it loaded ${path}, whose name matches` : `the first API call it made was ${path}`;
     return { value: pathGlob(best.url), why: `a guess from the page: ${reason}; ${unseen}. Confirm it` };
   }
   return {
-    value: api.value,
+    value: context.value,
     why: `${unseen}, and the page made no API call to guess from: this matches every API call; narrow it`,
   };
+}
+
+/** `/api/profile/save` is the saving path of `/api/profile`. */
+function isSavingPathOf(candidate: string, loaded: string): boolean {
+  const base = loaded.replace(/\/$/, '');
+  return (
+    candidate.startsWith(`${base}/`) && SAVE_VERB.test(candidate.slice(base.length + 1).replace(/\/$/, ''))
+  );
 }

@@ -85,12 +85,16 @@ function sentCookies(request: SeenRequest, app: readonly SeenRequest[]): string[
 /** The app's own path literal most like a refresh endpoint, as an absolute URL. */
 function likeliestLiteral(literals: readonly string[], origin: string): string | undefined {
   const urls = literals
-    .filter((literal) => !SCRIPT_FILE.test(literal) && !SIGN_OUT.test(literal))
+    .filter(
+      (literal) => /refresh|token/i.test(literal) && !SCRIPT_FILE.test(literal) && !SIGN_OUT.test(literal),
+    )
     .map((literal) => new URL(literal, origin).href)
     .filter((url) => sameSite(url, origin));
   const score = (url: string) => {
     const path = new URL(url).pathname;
-    return (/refresh/i.test(path) ? 4 : 0) + (/auth|session/i.test(path) ? 2 : 0) + (/token/i.test(path) ? 1 : 0);
+    return (
+      (/refresh/i.test(path) ? 4 : 0) + (/auth|session/i.test(path) ? 2 : 0) + (/token/i.test(path) ? 1 : 0)
+    );
   };
   // Stable: among equals, the one the scripts name most (literals come most-mentioned first).
   return [...urls].sort((a, b) => score(b) - score(a))[0];

@@ -60,7 +60,8 @@ export async function init(options: InitOptions): Promise<InitResult> {
   const baseURL = checkUrl(options.url);
   const origin = new URL(baseURL).origin;
   const file = resolve(options.cwd ?? process.cwd(), options.out ?? DEFAULT_OUT);
-  if (!EXTENSIONS.test(file)) throw new InitError(`--out must end in .ts, .mts, .js or .mjs (got ${basename(file)})`);
+  if (!EXTENSIONS.test(file))
+    throw new InitError(`--out must end in .ts, .mts, .js or .mjs (got ${basename(file)})`);
   // Checked first, so nobody waits for a browser to learn that the file is in the way.
   if (existsSync(file) && !options.force)
     throw new InitError(`${file} already exists; pass --force to overwrite it`);
@@ -108,6 +109,9 @@ async function observe(
 
   let since = 0;
   if (recorder) {
+    // The person starts where sign-in landed, not on whichever page exploring ended.
+    await page.goto(visits[0]!.path).catch(() => {});
+    await networkQuiet(page, 300, 5_000);
     since = Date.now();
     if (options.interact) await options.interact(page);
     else await waitForPerson(page, browser, log);
@@ -136,7 +140,9 @@ function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InitError(`--url must be an absolute http(s) URL such as http://127.0.0.1:3000 (got ${JSON.stringify(url)})`);
+    throw new InitError(
+      `--url must be an absolute http(s) URL such as http://127.0.0.1:3000 (got ${JSON.stringify(url)})`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
     throw new InitError(`--url must be an http(s) URL (got ${parsed.protocol})`);
@@ -144,6 +150,12 @@ function checkUrl(url: string): string {
 }
 
 async function launch(headed: boolean): Promise<Browser> {
+  // Chromium's own message for this is a closed-browser error several lines before the reason.
+  const display = process.platform !== 'linux' || process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
+  if (headed && !display)
+    throw new InitError(
+      '--headed needs a display, and there is none ($DISPLAY is not set): run it under xvfb-run, or without --headed',
+    );
   try {
     return await chromium.launch({ ...chromiumLaunchOptions(), headless: !headed });
   } catch (error) {

@@ -86,7 +86,7 @@ return control ? epSelector(control) : null;`,
 export function scanNavLinks(page: Page): Promise<LinkScan[]> {
   return run(
     page,
-    String.raw`
+    `
 let links = [...document.querySelectorAll('nav a[href], header a[href], aside a[href], [role=navigation] a[href]')].filter(epVisible);
 if (!links.length) links = [...document.querySelectorAll('a[href]')].filter(epVisible);
 return links.slice(0, 60).map((a) => ({ href: a.href, text: epText(a).slice(0, 60), selector: epSelector(a), newTab: a.target === '_blank' }));`,
@@ -102,7 +102,7 @@ return links.slice(0, 60).map((a) => ({ href: a.href, text: epText(a).slice(0, 6
 export function scanForms(page: Page): Promise<FormCandidate[]> {
   return run(
     page,
-    String.raw`
+    `
 const NOT_SAVE = ${NOT_SAVE};
 const TEXT = /^(text|email|url|tel|number|)$/;
 const kindOf = (el) => el.tagName === 'TEXTAREA' ? 'textarea' : el.tagName === 'SELECT' ? 'select' : el.tagName === 'INPUT' ? (el.getAttribute('type') || 'text').toLowerCase() : 'contenteditable';

@@ -7,7 +7,11 @@ export const PROMPT = 'Save something once in the app, then close the window or 
  * With --headed: asks the person to save something once, and waits until they press Enter, close the
  * window, or quit the browser. A closed stdin (no terminal) only leaves the window as the way to finish.
  */
-export async function waitForPerson(page: Page, browser: Browser, log: (line: string) => void): Promise<void> {
+export async function waitForPerson(
+  page: Page,
+  browser: Browser,
+  log: (line: string) => void,
+): Promise<void> {
   log(PROMPT);
   const input = createInterface({ input: process.stdin });
   try {

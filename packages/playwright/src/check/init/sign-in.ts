@@ -31,7 +31,8 @@ export async function signInWith(
     await signIn(page, config);
   } catch (error) {
     if (error instanceof RateLimitedError) {
-      const wait = error.retryAfterMs === undefined ? '' : `; try again in ${Math.ceil(error.retryAfterMs / 1000)} s`;
+      const wait =
+        error.retryAfterMs === undefined ? '' : `; try again in ${Math.ceil(error.retryAfterMs / 1000)} s`;
       throw new InitError(`sign-in refused: ${error.message.replace(/^login: /, '')}${wait}`);
     }
     if (!(error instanceof SetupError)) throw error;

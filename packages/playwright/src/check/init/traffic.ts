@@ -1,6 +1,6 @@
 import type { SentRequest } from '../discover/credential.js';
-import { sameSite } from './url-glob.js';
 import type { SeenRequest } from './types.js';
+import { sameSite } from './url-glob.js';
 
 /** The traffic init watched, split the ways every inference needs it. */
 export interface Traffic {

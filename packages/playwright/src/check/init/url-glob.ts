@@ -4,7 +4,8 @@
  */
 
 /** A path segment that is an id (a number, a UUID, a long hex or random string) and differs per record. */
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}|(?=[^/]*\d)[A-Za-z0-9_-]{20,})$/i;
+const ID_SEGMENT =
+  /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{12,}|(?=[^/]*\d)[A-Za-z0-9_-]{20,})$/i;
 
 /** `https://x/api/tasks/42/comments?page=2` → `**\/api/tasks/*\/comments`: the same request for any record. */
 export function pathGlob(url: string): string {

@@ -3,15 +3,17 @@ import type { SeenRequest } from './types.js';
 
 /** Fields of a JSON answer that hand out a credential. */
 const TOKEN_FIELD = /^(access_?token|token|id_?token|jwt|auth_?token|session_?token)$/i;
-/** String literals in the app's scripts that look like a path to a refresh or token endpoint. */
-const ENDPOINT_LITERAL = /["'`]((?:https?:\/\/[\w.:-]+)?\/[\w\-./]*(?:refresh|token)[\w\-./]*)["'`]/gi;
+/** String literals in the app's scripts that look like a path or a URL (`'/api/profile/save'`, `"/refresh"`). */
+const PATH_LITERAL = /["'`]((?:https?:\/\/[\w.:-]+)?(?:\/[\w\-.]+)+\/?)["'`]/g;
+/** Distinct literals kept at most: a big bundle has many paths, and only a few are endpoints. */
+const MAX_LITERALS = 5_000;
 /** Scripts longer than this are not searched (a vendor bundle of megabytes says little about endpoints). */
 const MAX_SCRIPT_CHARS = 5_000_000;
 
 export interface Watcher {
   /** Document, fetch and XHR requests, in the order they left. */
   readonly requests: readonly SeenRequest[];
-  /** Paths (or URLs) named in the app's own scripts that mention refresh or token, most mentioned first. */
+  /** Paths (or URLs) named in the app's own scripts, most mentioned first: endpoints the app may call. */
   endpointLiterals(): string[];
   /** Resolves once every header, answer and script read so far has been recorded. */
   settled(): Promise<void>;
@@ -21,10 +23,13 @@ export interface Watcher {
 /**
  * Watches every page of the context: what each data request sent (headers in memory only, for finding the
  * credential), what it was answered (status, the names of cookies set, token-like JSON fields), which request
- * carried the password, and which endpoints the app's scripts name. Values of credentials are never kept
+ * carried the password, and which paths the app's scripts name (the endpoints it has not called yet). Values of credentials are never kept
  * beyond the headers, and nothing here is written anywhere.
  */
-export function watch(context: BrowserContext, options: { password: string; ownScript: (url: string) => boolean }) {
+export function watch(
+  context: BrowserContext,
+  options: { password: string; ownScript: (url: string) => boolean },
+) {
   const requests: SeenRequest[] = [];
   const byRequest = new Map<Request, SeenRequest>();
   const literals = new Map<string, number>();
@@ -35,10 +40,15 @@ export function watch(context: BrowserContext, options: { password: string; ownS
     void quiet.finally(() => pending.delete(quiet));
   };
   const secret = options.password;
+  // The password as it is, as a JSON string, a form body (spaces as +) or a URL-encoded one writes it.
+  const encodings = [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    new URLSearchParams({ p: secret }).toString().slice(2),
+  ];
   const carriesPassword = (body: string | null) =>
-    secret !== '' &&
-    body !== null &&
-    (body.includes(secret) || body.includes(encodeURIComponent(secret)) || body.includes(JSON.stringify(secret)));
+    secret !== '' && body !== null && encodings.some((encoded) => body.includes(encoded));
 
   const onRequest = (request: Request) => {
     const type = request.resourceType();
@@ -92,9 +102,10 @@ export function watch(context: BrowserContext, options: { password: string; ownS
   };
   const collectLiterals = (text: string) => {
     if (text.length > MAX_SCRIPT_CHARS) return;
-    for (const match of text.matchAll(ENDPOINT_LITERAL)) {
+    for (const match of text.matchAll(PATH_LITERAL)) {
       const literal = match[1]!;
-      literals.set(literal, (literals.get(literal) ?? 0) + 1);
+      if (literal.length <= 200 && (literals.has(literal) || literals.size < MAX_LITERALS))
+        literals.set(literal, (literals.get(literal) ?? 0) + 1);
     }
   };
 

@@ -24,10 +24,7 @@ export function renderConfig(findings: Findings, fileName: string): string {
     `//   ${PASSWORD_ENV}='…' npx expiryproof check --config ${fileName}`,
     "import { defineConfig } from '@expiryproof/playwright/check';",
     '',
-    ...comment(
-      `The password is never written into this file: the audit reads it from ${PASSWORD_ENV} when it signs in.`,
-      '',
-    ),
+    ...comment(`The password is never written here: the audit reads it from ${PASSWORD_ENV} to sign in.`, ''),
     `const password = process.env.${PASSWORD_ENV} ?? '';`,
     '',
     'export default defineConfig({',
@@ -36,6 +33,7 @@ export function renderConfig(findings: Findings, fileName: string): string {
     ...api(findings),
     ...credential(findings.credential),
     ...journeys(findings),
+    ...reauth(),
     ...logout(findings),
     ...concurrent(findings),
     ...thirdParty(findings),
@@ -149,7 +147,7 @@ function journey(j: JourneyFinding): string[] {
   else {
     lines.push(
       ...comment(
-        "TODO(success): how a saved change shows — a selector ('.saved'), { text: 'Saved' } or { dialog: true }; 'network' judges by the save request's answer alone.",
+        "TODO(success): how a saved change shows; 'network' judges by the save request's answer alone.\nOr a selector such as '.saved', or { text: 'Saved' }, or { dialog: true } for an alert.",
         I3,
       ),
       `${I3}success: 'network',`,
@@ -157,6 +155,22 @@ function journey(j: JourneyFinding): string[] {
   }
   lines.push(`${I2}},`);
   return lines;
+}
+
+/** Init never makes a refresh fail, so it cannot see a re-auth prompt: a person says whether there is one. */
+function reauth(): string[] {
+  return [
+    '',
+    ...comment(
+      'If the app asks for the password again over the page when the session cannot be renewed, tell the audit how to answer it (refresh-rejected judges it), e.g.:',
+      I1,
+    ),
+    `${I1}// reauth: {`,
+    `${I1}//   dialog: '#reauth-dialog',`,
+    `${I1}//   fields: { '#reauth-dialog input[type=password]': password },`,
+    `${I1}//   submit: '#reauth-dialog button[type=submit]',`,
+    `${I1}// },`,
+  ];
 }
 
 function logout(f: Findings): string[] {
