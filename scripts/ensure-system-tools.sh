@@ -2,7 +2,8 @@
 # Makes sure the programs the tests and the audit drive exist: a Chromium (Playwright's own where installed,
 # else the system's) and curl (a real client for the proxy tests). Playwright cannot download browsers on
 # every network, so on a Debian machine where we are root this installs what is missing with apt; anywhere
-# else it says what to do.
+# else it says what to do. With --tests it also makes sure of Xvfb (xvfb-run), for the test of
+# `expiryproof init --headed`, which needs a display.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,7 @@ has_chromium() {
 }
 has_chromium || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${1:-}" = "--tests" ]; then command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -31,6 +33,7 @@ for tool in "${missing[@]}"; do
       echo "(Debian/Ubuntu: 'sudo apt-get install chromium'), or set CHROMIUM_PATH to a Chromium binary." >&2
       ;;
     curl) echo "expiryproof: curl is missing (Debian/Ubuntu: 'sudo apt-get install curl')." >&2 ;;
+    xvfb) echo "expiryproof: xvfb-run is missing (Debian/Ubuntu: 'sudo apt-get install xvfb')." >&2 ;;
   esac
 done
 exit 1
