@@ -208,7 +208,7 @@ async function main() {
         `Chaos proxy on keep-alive loopback (${proxy.tool}, 50 connections, ${proxy.rounds} rounds of ${proxy.seconds} s, medians; every server in its own process)`,
         proxy.rows,
       );
-      printTable('Chaos proxy ratios (median of per-round ratios)', [proxy.ratios]);
+      printTable('Chaos proxy ratios (median of per-round ratios, worst..best round)', [proxy.ratios]);
       results.proxy = proxy;
     }
   } finally {

@@ -4,6 +4,8 @@ import autocannon from 'autocannon';
 
 export interface LoadResult {
   rps: number;
+  /** Requests completed. */
+  total: number;
   p50: number;
   p99: number;
 }
@@ -29,12 +31,18 @@ export async function load(url: string, seconds: number, connections = 50): Prom
     ]);
     return {
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]),
+      total: Number(/(\d+) requests in/.exec(stdout)?.[1]),
       p50: wrkMs(stdout, '50%'),
       p99: wrkMs(stdout, '99%'),
     };
   }
   const result = await autocannon({ url, connections, duration: seconds, headers });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    total: result.requests.total,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
 }
 
 function wrkMs(output: string, percentile: string): number {

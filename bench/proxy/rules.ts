@@ -1,10 +1,47 @@
 import type { RuleInput } from '@expiryproof/proxy';
 
+/** The rule sets the benchmark arms, by name. */
+export const RULE_SETS = {
+  /**
+   * Twenty rules as people arm them (`rules add --method POST --path /api/profile/save --strip authorization
+   * --times 1`): a method, a literal path, a header to strip. GET rules on other paths make the path check run too.
+   */
+  user: () => userRules(20),
+  /** Twenty rules using every kind of match: methods, path globs, headers, hosts, clients, tokens. */
+  mixed: () => mixedRules(20),
+} as const;
+
+export type RuleSetName = keyof typeof RULE_SETS;
+
+function userRules(n: number): RuleInput[] {
+  const methods = ['POST', 'PUT', 'GET', 'PATCH', 'DELETE'];
+  const resources = [
+    'profile',
+    'orders',
+    'cart',
+    'invoices',
+    'settings',
+    'team',
+    'billing',
+    'messages',
+    'files',
+    'tasks',
+  ];
+  return Array.from({ length: n }, (_, i) => ({
+    match: {
+      method: methods[i % methods.length] as string,
+      path: `/api/${resources[i % resources.length]}/${i < resources.length ? 'save' : 'list'}`,
+    },
+    action: { stripHeaders: ['authorization'] },
+    times: 1,
+  }));
+}
+
 /**
  * `n` realistic rules (n ≤ 20) that the benchmark's requests (GET /bench with a bearer token) do not fire, so
  * every request pays for evaluating all of them: methods, path globs, headers, hosts, clients, tokens.
  */
-export function benchRules(n: number): RuleInput[] {
+function mixedRules(n: number): RuleInput[] {
   const all: RuleInput[] = [
     {
       match: { method: 'POST', path: '/api/profile/save' },
@@ -31,6 +68,5 @@ export function benchRules(n: number): RuleInput[] {
     { match: { method: ['PATCH', 'POST'], path: '/bench' }, action: { delay: '1s' } },
     { match: { path: '/ws/**', headers: { upgrade: true } }, action: { status: 401 }, probability: 0.5 },
   ];
-  if (process.env.NO_TOKEN_RULES) return all.filter((r) => !r.match?.token).slice(0, n);
   return all.slice(0, n);
 }

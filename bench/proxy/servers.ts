@@ -2,16 +2,17 @@
  * One server of the proxy benchmark, in its own process so each has a core's worth of scheduling of its own:
  *   upstream <port|0>                  the API (a small JSON answer, keep-alive)
  *   bare <port|0> <upstream>           node:http keep-alive passthrough: the floor cost of any Node proxy
- *   expiryproof <port|0> <upstream> <rules>   @expiryproof/proxy in reverse mode with that many rules loaded
+ *   expiryproof <port|0> <upstream>    @expiryproof/proxy in reverse mode with its control API on, and no rules:
+ *                                    the benchmark arms them through the API, as people do
+
  *   mockttp <port|0> <upstream>        mockttp forwarding every request (pinned to 4.4: 4.5+ wants an optional
  *                                    tls-impersonate that this registry lacks, and `npm ci` then refuses the lock)
- * Prints "ready" once listening.
+ * Prints "ready <port>" once listening ("ready <port> <api port>" for expiryproof).
  */
 import http from 'node:http';
 import { createProxy } from '@expiryproof/proxy';
-import { benchRules } from './rules.js';
 
-const [kind, portArg, upstreamArg, rulesArg] = process.argv.slice(2);
+const [kind, portArg, upstreamArg] = process.argv.slice(2);
 const port = Number(portArg);
 const upstream = `http://127.0.0.1:${upstreamArg}`;
 const ready = (server?: { address(): unknown } | number) => {
@@ -50,14 +51,9 @@ if (kind === 'upstream') {
   });
   server.listen(port, '127.0.0.1', () => ready(server));
 } else if (kind === 'expiryproof') {
-  const proxy = createProxy({
-    upstream,
-    listen: { port },
-    api: false,
-    rules: benchRules(Number(rulesArg ?? 0)),
-  });
-  const { url } = await proxy.listen();
-  ready(Number(new URL(url).port));
+  const proxy = createProxy({ upstream, listen: { port }, api: { port: 0 } });
+  const { url, apiUrl } = await proxy.listen();
+  process.stdout.write(`ready ${new URL(url).port} ${new URL(apiUrl as string).port}\n`);
 } else if (kind === 'mockttp') {
   const { getLocal } = await import('mockttp');
   const server = getLocal();

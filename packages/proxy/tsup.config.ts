@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-const shared = packageBuild(['@peculiar/x509', 'picomatch', 'reflect-metadata', 'yaml']);
+const shared = packageBuild(['@peculiar/x509', 'reflect-metadata', 'yaml']);
 
 export default defineConfig([
   shared,

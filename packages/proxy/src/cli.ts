@@ -13,8 +13,11 @@ Start a proxy:
   expiryproof-proxy [--mitm]                             forward proxy: set it as the device's HTTP proxy
 
     --listen <host:port>     proxy address (default 127.0.0.1:8080; 0.0.0.0:8080 lets a phone in)
-    --api <host:port>        control API address (default 127.0.0.1:8474)
-    --api-key <key>          require "Authorization: Bearer <key>" on the API (or EXPIRYPROOF_PROXY_API_KEY)
+    --api <host:port>        control API address (default 127.0.0.1:8474); one other machines can reach
+                             (0.0.0.0:8474) needs a key
+    --api-key-file <file>    require "Authorization: Bearer <key>" on the API, the key read from this file
+                             (or from EXPIRYPROOF_PROXY_API_KEY; never on the command line, where ps shows it)
+    --api-allow-host <name>  a name the API answers to besides localhost and its address (repeatable)
     --rules <file>           load rules from a JSON or YAML file
     --mitm                   intercept HTTPS with a local CA (devices install it from http://expiryproof.proxy/)
     --ca-dir <dir>           where the CA is kept (default ~/.expiryproof/proxy-ca)
@@ -24,7 +27,8 @@ Start a proxy:
     --max-header-size <n>    largest request header block in bytes (default 16384)
     --verbose                print every request, not only those a rule fired on
 
-Talk to a running proxy (add --api <host:port> if it is not on 127.0.0.1:8474):
+Talk to a running proxy (add --api <host:port> if it is not on 127.0.0.1:8474, and --api-key-file <file> or
+EXPIRYPROOF_PROXY_API_KEY if it needs a key):
   expiryproof-proxy scenarios                      list the ready-made scenarios
   expiryproof-proxy arm <scenario> [--refresh-path <glob>] [--api-path <glob>] [--api-host <glob>] [--ttl 10m]
   expiryproof-proxy rules [list]
@@ -62,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       return log(rest);
     case 'reset': {
       const { values } = parseArgs({ args: rest, options: COMMON });
-      await clientFor(values).reset();
+      await (await clientFor(values)).reset();
       console.log('reset: no rules, empty log');
       return 0;
     }

@@ -6,13 +6,16 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import { createControlApi } from './control/control-api.js';
+import { apiHostCheck } from './control/host-check.js';
 import { ProxyConfigError } from './errors.js';
 import { openConnectHandler } from './http/connect.js';
+import { OwnListeners } from './http/own-listeners.js';
 import type { Pipeline } from './http/pipeline.js';
 import { relayPolicy } from './http/relay-policy.js';
 import { createRouter } from './http/router.js';
 import { type Target, targetOf } from './http/target.js';
-import { type ProxyOptions, parseListen } from './options.js';
+import { checkApiKey, checkGlobOption, type ProxyOptions, parseListen } from './options.js';
+import { withoutUserinfo } from './redact-url.js';
 import { RuleSet } from './rules/rule-set.js';
 import type { RuleInput, RuleView } from './rules/types.js';
 import { type ScenarioOptions, scenarioRules } from './scenarios.js';
@@ -75,7 +78,10 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
     throw new ProxyConfigError('--mitm is for forward mode; a reverse proxy talks to its upstream directly');
   const listenAt = parseListen(options.listen ?? '127.0.0.1:8080', 8080, 'listen');
   const apiAt = options.api === false ? undefined : parseListen(options.api ?? '127.0.0.1:8474', 8474, 'api');
-  const { allowed, ownPorts } = relayPolicy(options.allowHosts);
+  if (apiAt) checkApiKey(apiAt, options.apiKey);
+  if (options.allowHosts) checkGlobOption(options.allowHosts, 'allowHosts');
+  const own = new OwnListeners(options.lookup);
+  const refusal = relayPolicy(options.allowHosts, own);
 
   const rules = new RuleSet();
   const log = new TrafficLog(options.logSize);
@@ -84,6 +90,7 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
     rules,
     log,
     reverse,
+    own,
     agents: {
       http: new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
       https: new https.Agent({
@@ -99,7 +106,7 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
   if (options.rules) rules.add(options.rules);
 
   let ca: CertificateAuthority | undefined;
-  const router = createRouter({ pipeline, upstream, allowed, ca: () => ca });
+  const router = createRouter({ pipeline, upstream, refusal, ca: () => ca });
   const server = http.createServer({ maxHeaderSize: options.maxHeaderSize }, router.request);
   server.on('upgrade', router.upgrade);
   server.on('clientError', router.clientError);
@@ -135,21 +142,32 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
     async listen() {
       if (options.mitm) {
         ca = await loadCertificateAuthority(options.caDir ?? join(homedir(), '.expiryproof', 'proxy-ca'));
-        server.on('connect', openConnectHandler({ pipeline, ca, allowed, track }));
-      } else if (!reverse) server.on('connect', openConnectHandler({ pipeline, allowed, track }));
+        server.on('connect', openConnectHandler({ pipeline, ca, refusal, track }));
+      } else if (!reverse) server.on('connect', openConnectHandler({ pipeline, refusal, track }));
       else server.on('connect', router.connectRefused);
       await listenOn(server, listenAt, 'listen');
-      ownPorts.add((server.address() as AddressInfo).port);
+      own.add((server.address() as AddressInfo).port);
       const url = urlOf(server);
-      if (apiAt) {
-        api = createControlApi({ proxy, apiKey: options.apiKey, proxyUrl: url, upstream: options.upstream });
-        try {
+      try {
+        if (apiAt) {
+          // The check needs the address actually bound; it is set once the API listens, before any request.
+          let hostAllowed: (host: string | undefined) => boolean = () => false;
+          api = createControlApi({
+            proxy,
+            hostAllowed: (host) => hostAllowed(host),
+            apiKey: options.apiKey,
+            proxyUrl: url,
+            upstream: options.upstream,
+          });
           await listenOn(api.server, apiAt, 'api');
-          ownPorts.add((api.server.address() as AddressInfo).port);
-        } catch (error) {
-          await closeServer(server, sockets);
-          throw error;
+          const bound = (api.server.address() as AddressInfo).address;
+          hostAllowed = apiHostCheck(bound, [apiAt.host, ...(options.apiHosts ?? [])]);
+          own.add((api.server.address() as AddressInfo).port);
         }
+        if (upstream) await refuseSelfUpstream(own, upstream, options.upstream as string);
+      } catch (error) {
+        await Promise.all([closeServer(server, sockets), api ? closeServer(api.server) : undefined]);
+        throw error;
       }
       return {
         url,
@@ -166,12 +184,21 @@ export function createProxy(options: ProxyOptions = {}): ChaosProxy {
   return proxy;
 }
 
+/** An upstream that resolves to the proxy's own listener would send every request round in a loop. */
+async function refuseSelfUpstream(own: OwnListeners, upstream: Target, given: string): Promise<void> {
+  const address = await own.ownAddress(upstream.hostname, upstream.port);
+  if (address === undefined) return;
+  throw new ProxyConfigError(
+    `upstream ${withoutUserinfo(given)} is this proxy itself (${upstream.hostPort} reaches ${address}, where the proxy listens on port ${upstream.port}): every request would come back to it. Point --upstream at the app's API, like http://127.0.0.1:3000`,
+  );
+}
+
 function parseUpstream(value: string): Target {
   try {
     return targetOf(new URL(value));
   } catch (error) {
     throw new ProxyConfigError(
-      `upstream must be an http:// or https:// URL like http://127.0.0.1:3000 (got ${JSON.stringify(value)})`,
+      `upstream must be an http:// or https:// URL like http://127.0.0.1:3000 (got ${JSON.stringify(withoutUserinfo(value))})`,
       {
         cause: error,
       },

@@ -1,4 +1,7 @@
+import type { LookupFunction } from 'node:net';
 import { ProxyConfigError } from './errors.js';
+import { isLoopbackAddress } from './http/this-machine.js';
+import { globListProblems, MAX_GLOB_STATES, tooManyStates } from './rules/glob-match.js';
 import type { RuleInput } from './rules/types.js';
 import type { LogEntry } from './traffic-log.js';
 
@@ -19,10 +22,26 @@ export interface ProxyOptions {
   caDir?: string;
   /** Proxy address (default `127.0.0.1:8080`). Bind `0.0.0.0` only to let a phone on your network in. */
   listen?: ListenAddress;
-  /** Control API address (default `127.0.0.1:8474`); `false` for none. */
+  /**
+   * Control API address (default `127.0.0.1:8474`); `false` for none. An address other machines can reach
+   * (`0.0.0.0`, a LAN address) requires `apiKey`.
+   */
   api?: ListenAddress | false;
-  /** When set, the control API requires `Authorization: Bearer <apiKey>`. */
+  /**
+   * When set, the control API requires `Authorization: Bearer <apiKey>`. Required, and at least 16 characters,
+   * when the API listens on an address other machines can reach.
+   */
   apiKey?: string;
+  /**
+   * Host names the control API answers besides localhost and its own address (`Host` is checked, so a web page
+   * that rebinds its domain to this machine is refused). Add the name you reach the API by, if any.
+   */
+  apiHosts?: string[];
+  /**
+   * How the host names of upstreams are resolved (default: the system's, `dns.lookup`). The proxy refuses to
+   * relay to itself by checking the addresses this returns.
+   */
+  lookup?: LookupFunction;
   /** Rules loaded at start. */
   rules?: RuleInput[];
   /** Forward mode: host globs the proxy will reach (default: any). Others get 403. */
@@ -67,7 +86,33 @@ function checkPort(port: number, what: string): number {
   return port;
 }
 
-/** Whether an address only this machine can reach. */
+/** Whether a listening host is one only this machine can reach (`localhost`, `127.0.0.1`, `::1`, …). */
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+  return host.toLowerCase() === 'localhost' || isLoopbackAddress(host);
+}
+
+/** Shortest key accepted for an API other machines can reach: long enough that guessing it over a LAN is hopeless. */
+const MIN_NETWORK_KEY = 16;
+
+/**
+ * A control API other machines can reach must require a key: without one, anyone on the Wi-Fi could arm rules.
+ * @throws {ProxyConfigError}
+ */
+export function checkApiKey(at: { host: string; port: number }, apiKey: string | undefined): void {
+  if (isLoopback(at.host)) return;
+  if (!apiKey)
+    throw new ProxyConfigError(
+      `api: ${at.host}:${at.port} can be reached from your network, so the control API needs a key: put one in EXPIRYPROOF_PROXY_API_KEY or a file passed with --api-key-file (in code: the apiKey option)`,
+    );
+  if (apiKey.length < MIN_NETWORK_KEY)
+    throw new ProxyConfigError(
+      `api: a control API reachable from your network needs a key of at least ${MIN_NETWORK_KEY} characters (make one with: openssl rand -hex 16)`,
+    );
+}
+
+/** Host globs of an option, checked like a rule's. @throws {ProxyConfigError} */
+export function checkGlobOption(globs: readonly string[], what: string): void {
+  const { problems, states } = globListProblems(globs.map((g) => g.toLowerCase()));
+  if (states > MAX_GLOB_STATES) problems.push(tooManyStates(states));
+  if (problems.length) throw new ProxyConfigError(problems.map((problem) => `${what}: ${problem}`));
 }

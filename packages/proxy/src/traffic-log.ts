@@ -1,3 +1,5 @@
+import { withoutUserinfo } from './redact-url.js';
+
 /** How the proxy handled a request. */
 export type Outcome =
   | 'pending'
@@ -18,7 +20,10 @@ export interface LogEntry {
   time: string;
   client: string;
   method: string;
-  /** Scheme, host and path; a query string is shown as `?…` because queries can carry secrets. */
+  /**
+   * Scheme, host and path; a query string is shown as `?…` and userinfo as `***@`, because both can carry
+   * secrets.
+   */
   url: string;
   /** Status sent to the client (`null` while pending or when none was sent). */
   status: number | null;
@@ -73,7 +78,9 @@ export class TrafficLog {
     rules: readonly string[],
     onFinish?: (entry: LogEntry) => void,
   ): Recording {
-    const recording = new Recording(++this.#seq, client, method, url, token, rules, onFinish);
+    // Redacted here, where every entry comes in: refusals and CONNECT log what the client sent, as it sent it.
+    const shown = withoutUserinfo(url);
+    const recording = new Recording(++this.#seq, client, method, shown, token, rules, onFinish);
     if (this.#entries.length < this.#capacity) this.#entries.push(recording);
     else {
       this.#entries[this.#next] = recording;

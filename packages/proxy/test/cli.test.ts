@@ -1,50 +1,8 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cli, serve } from './cli-helpers.js';
 import { startUpstream, tempDir } from './helpers.js';
-
-// The command as `npx expiryproof-proxy` runs it: the bin entry, which loads the build (npm test builds first).
-const CLI = fileURLToPath(new URL('../bin/expiryproof-proxy.js', import.meta.url));
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGTERM');
-});
-
-/** Starts `expiryproof-proxy` and reads the addresses it prints. */
-async function serve(args: string[]) {
-  const child = spawn(process.execPath, [CLI, ...args, '--listen', '127.0.0.1:0', '--api', '127.0.0.1:0']);
-  children.push(child);
-  const lines = createInterface({ input: child.stdout });
-  const printed: string[] = [];
-  const addresses = await new Promise<{ url: string; api: string }>((resolve, reject) => {
-    let url = '';
-    let api = '';
-    lines.on('line', (line) => {
-      printed.push(line);
-      url ||= /proxy on (http:\/\/[\d.:]+)/.exec(line)?.[1] ?? '';
-      api ||= /control API\s+http:\/\/([\d.:]+)/.exec(line)?.[1] ?? '';
-      // The start-up banner ends with the hint to arm a fault: only then has everything been printed.
-      if (line.startsWith('Arm a fault:')) resolve({ url, api });
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-  });
-  return { ...addresses, printed };
-}
-
-const run = promisify(execFile);
-async function cli(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe('expiryproof-proxy CLI', () => {
   it('serves a reverse proxy with rules from a YAML file, and the subcommands drive it', async () => {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createProxy } from '../create-proxy.js';
 import { ProxyConfigError } from '../errors.js';
-import { isLoopback, parseListen } from '../options.js';
+import { parseListen } from '../options.js';
 import { readRulesFile } from '../rules/rules-file.js';
 import type { LogEntry } from '../traffic-log.js';
+import { readApiKey } from './api-key.js';
+import { bannerLines } from './banner.js';
 import { COMMON } from './common-flags.js';
 import { formatEntry, printEntries } from './format.js';
 
@@ -21,6 +22,7 @@ export async function serve(args: string[]): Promise<number> {
       mitm: { type: 'boolean', default: false },
       'ca-dir': { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      'api-allow-host': { type: 'string', multiple: true },
       'upstream-ca': { type: 'string' },
       'insecure-upstream': { type: 'boolean', default: false },
       'max-header-size': { type: 'string' },
@@ -36,14 +38,15 @@ export async function serve(args: string[]): Promise<number> {
   if (logSize !== undefined && !(Number.isInteger(logSize) && logSize >= 1))
     throw new ProxyConfigError('--log-size must be ≥ 1');
   const loaded = values.rules ? await readRulesFile(values.rules) : [];
-  const apiKey = values['api-key'] ?? process.env.EXPIRYPROOF_PROXY_API_KEY;
+  const apiKey = await readApiKey(values);
 
   const proxy = createProxy({
     ...(values.upstream !== undefined ? { upstream: values.upstream } : {}),
     mitm: values.mitm,
     listen: values.listen,
     api: values.api ?? '127.0.0.1:8474',
-    ...(apiKey ? { apiKey } : {}),
+    ...(apiKey ? { apiKey: apiKey.key } : {}),
+    ...(values['api-allow-host'] ? { apiHosts: values['api-allow-host'] } : {}),
     rules: loaded,
     ...(values['ca-dir'] ? { caDir: values['ca-dir'] } : {}),
     ...(values['allow-host'] ? { allowHosts: values['allow-host'] } : {}),
@@ -54,23 +57,17 @@ export async function serve(args: string[]): Promise<number> {
     ...(values.verbose ? {} : { onFired: (entry: LogEntry) => console.log(formatEntry(entry)) }),
   });
   const { url, apiUrl, caUrl } = await proxy.listen();
-  const { host, port } = parseListen(values.listen, 8080, 'listen');
-  console.log(
-    `expiryproof-proxy: ${proxy.mode} proxy on ${url}${values.upstream ? ` → ${values.upstream}` : ''}`,
-  );
-  console.log(`  control API  ${apiUrl}${apiKey ? ' (key required)' : ''}`);
-  if (loaded.length) console.log(`  rules        ${loaded.length} loaded from ${values.rules}`);
-  if (caUrl) console.log(`  CA           ${caUrl} (devices behind the proxy: http://expiryproof.proxy/)`);
-  if (!isLoopback(host)) {
-    const lan = lanAddresses();
-    if (lan.length) console.log(`  from a phone ${lan.map((a) => `${a}:${port}`).join(', ')}`);
-    console.log(
-      `  note: reachable from your network${proxy.mode === 'forward' ? ' as an open HTTP proxy; use --allow-host to limit it' : ''}`,
-    );
-  }
-  console.log(
-    `Arm a fault:  npx expiryproof-proxy arm mid-flight-expiry   (list: npx expiryproof-proxy scenarios)`,
-  );
+  const lines = bannerLines({
+    mode: proxy.mode,
+    url,
+    apiUrl,
+    upstream: values.upstream,
+    listen: parseListen(values.listen, 8080, 'listen'),
+    apiKey,
+    rules: { count: loaded.length, file: values.rules },
+    caUrl,
+  });
+  for (const line of lines) console.log(line);
   if (values.verbose) {
     let since = 0;
     setInterval(() => {
@@ -85,11 +82,4 @@ export async function serve(args: string[]): Promise<number> {
   });
   await proxy.close();
   return 0;
-}
-
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces())
-    .flat()
-    .filter((i) => i && i.family === 'IPv4' && !i.internal)
-    .map((i) => i?.address as string);
 }

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { ChaosProxy } from '../create-proxy.js';
 import { ProxyConfigError } from '../errors.js';
+import { withoutUserinfo } from '../redact-url.js';
 import type { RuleInput } from '../rules/types.js';
 import { describeScenarios, type ScenarioOptions } from '../scenarios.js';
 
@@ -21,6 +22,8 @@ class HttpError extends Error {
 
 interface ControlApiOptions {
   proxy: ChaosProxy;
+  /** Whether a request's `Host` names this API (see `apiHostCheck`). */
+  hostAllowed: (host: string | undefined) => boolean;
   apiKey?: string | undefined;
   proxyUrl: string;
   upstream?: string | undefined;
@@ -28,10 +31,11 @@ interface ControlApiOptions {
 
 /**
  * The control API: JSON over HTTP on its own port, so arming rules never competes with proxied traffic.
- * Browsers are kept out: requests with an `Origin` header are refused and bodies must be JSON, so a web page
- * the tester visits cannot arm rules through the tester's own browser.
+ * Browsers are kept out: requests must name the API itself in `Host` (a DNS-rebinding page names its own
+ * domain), requests with an `Origin` header are refused and bodies must be JSON, so a web page the tester
+ * visits cannot read or arm rules through the tester's own browser.
  */
-export function createControlApi({ proxy, apiKey, proxyUrl, upstream }: ControlApiOptions) {
+export function createControlApi({ proxy, hostAllowed, apiKey, proxyUrl, upstream }: ControlApiOptions) {
   const keyDigest = apiKey ? digest(apiKey) : undefined;
   const routes: Array<
     [
@@ -49,7 +53,7 @@ export function createControlApi({ proxy, apiKey, proxyUrl, upstream }: ControlA
           name: 'expiryproof-proxy',
           mode: proxy.mode,
           proxy: proxyUrl,
-          upstream,
+          upstream: upstream === undefined ? undefined : withoutUserinfo(upstream),
           rules: proxy.rules.list().length,
           mitm: Boolean(proxy.caCertificate),
         },
@@ -107,6 +111,12 @@ export function createControlApi({ proxy, apiKey, proxyUrl, upstream }: ControlA
 
   const server = http.createServer(async (req, res) => {
     try {
+      if (!hostAllowed(req.headers.host))
+        throw new HttpError(
+          421,
+          'misdirected_request',
+          `the control API answers requests addressed to its own address or localhost, not to ${JSON.stringify((req.headers.host ?? '').slice(0, 100))}; start the proxy with --api-allow-host <name> (apiHosts in code) to use another name`,
+        );
       if (req.headers.origin !== undefined)
         throw new HttpError(403, 'forbidden', 'the control API does not answer web pages');
       if (keyDigest && !keyMatches(req.headers.authorization, keyDigest))

@@ -7,7 +7,9 @@ import { CA_HOST } from '../tls/ca-page.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { finish, type Recording } from '../traffic-log.js';
 import { proxyErrorAnswer, sendRaw } from './answer.js';
+import { OwnListenerError } from './own-listeners.js';
 import { handleRequest, type Pipeline } from './pipeline.js';
+import { ownListenerRefusal, type Refusal } from './relay-policy.js';
 import { connectTarget, type Target } from './target.js';
 import { handleUpgrade } from './upgrade.js';
 
@@ -15,14 +17,14 @@ interface ConnectOptions {
   pipeline: Pipeline;
   /** With a CA, tunnels are opened up (TLS terminated here) so rules see the requests inside. */
   ca?: CertificateAuthority;
-  allowed: (target: Target) => boolean;
+  refusal: (target: Target) => Refusal | undefined;
   track: (socket: Duplex) => void;
 }
 
 const ESTABLISHED = 'HTTP/1.1 200 Connection Established\r\n\r\n';
 
 /** The `connect` listener of a forward proxy: blind tunnels, or TLS interception with `ca`. */
-export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOptions) {
+export function openConnectHandler({ pipeline, ca, refusal, track }: ConnectOptions) {
   // Requests decrypted from tunnels are served by an inner server that never listens on a port.
   const targets = new WeakMap<object, Target>();
   const inner = ca
@@ -49,11 +51,9 @@ export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOpti
     if (!target) {
       return fail(socket, recording, 'refused', 400, 'bad_request', 'CONNECT needs host:port');
     }
-    if (!allowed(target)) {
-      const message = `${target.hostPort} is not a host this proxy relays to`;
-      return fail(socket, recording, 'refused', 403, 'host_not_allowed', message);
-    }
-    if (!ca || !inner) return tunnel(socket, head, target, recording);
+    const refused = refusal(target);
+    if (refused) return fail(socket, recording, 'refused', refused.status, refused.code, refused.message);
+    if (!ca || !inner) return tunnel(pipeline, socket, head, target, recording);
 
     ca.contextFor(target.hostname).then(
       (secureContext) => {
@@ -85,15 +85,19 @@ export function openConnectHandler({ pipeline, ca, allowed, track }: ConnectOpti
 }
 
 /** A blind tunnel: bytes both ways, no rules (they cannot see inside TLS). */
-function tunnel(socket: Socket, head: Buffer, target: Target, recording: Recording) {
-  const upstream = connect(target.port, target.hostname, () => {
+function tunnel(pipeline: Pipeline, socket: Socket, head: Buffer, target: Target, recording: Recording) {
+  const options = { port: target.port, host: target.hostname, lookup: pipeline.own.lookupFor(target.port) };
+  const upstream = connect(options, () => {
     socket.write(ESTABLISHED);
     if (head.length) upstream.write(head);
     finish(recording, 'tunnelled', 200);
     upstream.pipe(socket).pipe(upstream);
   });
   upstream.on('error', (error: NodeJS.ErrnoException) => {
-    if (recording.ms === null) {
+    if (error instanceof OwnListenerError) {
+      const { status, code, message } = ownListenerRefusal(target.hostPort);
+      fail(socket, recording, 'refused', status, code, message);
+    } else if (recording.ms === null) {
       const message = `could not connect to ${target.hostPort} (${error.code ?? 'error'})`;
       fail(socket, recording, 'failed', 502, 'bad_gateway', message);
     } else socket.destroy();

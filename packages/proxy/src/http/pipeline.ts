@@ -7,6 +7,8 @@ import type { Decision, RuleSet } from '../rules/rule-set.js';
 import { finish, type LogEntry, loggedUrl, type Recording, type TrafficLog } from '../traffic-log.js';
 import { type Message, proxyErrorAnswer, ruleAnswer, send } from './answer.js';
 import { rawHeader, requestHeaders, responseHeaders } from './headers.js';
+import { OwnListenerError, type OwnListeners } from './own-listeners.js';
+import { ownListenerRefusal } from './relay-policy.js';
 import type { Target } from './target.js';
 import { throttle } from './throttle.js';
 
@@ -15,6 +17,8 @@ export interface Pipeline {
   readonly rules: RuleSet;
   readonly log: TrafficLog;
   readonly agents: { readonly http: http.Agent; readonly https: https.Agent };
+  /** Every upstream connection resolves its host through this, so none can reach the proxy's own ports. */
+  readonly own: OwnListeners;
   /** Reverse mode rewrites Host and adds X-Forwarded-*; forward mode passes the request as addressed. */
   readonly reverse: boolean;
   /** Told about each request a rule fired on, once it is finished. */
@@ -139,6 +143,7 @@ export function upstreamRequestOptions(
     method: req.method,
     path: exchange.path,
     agent: upgrade ? false : secure ? pipeline.agents.https : pipeline.agents.http,
+    lookup: pipeline.own.lookupFor(target.port),
     setHost: false,
     // SNI carries names only (RFC 6066); Node warns when given an IP address.
     servername: secure && !isIP(target.hostname) ? target.hostname : '',
@@ -164,8 +169,8 @@ function forward(pipeline: Pipeline, exchange: Exchange, res: ServerResponse) {
   });
   upstream.on('error', (error: NodeJS.ErrnoException) => {
     if (res.writableEnded || res.destroyed) return;
-    const { status, code, message } = gatewayError(error, target);
-    finish(recording, 'failed', res.headersSent ? res.statusCode : status, message);
+    const { status, code, message, outcome } = gatewayError(error, target);
+    finish(recording, outcome, res.headersSent ? res.statusCode : status, message);
     send(res, proxyErrorAnswer(req, status, code, message));
   });
   // One listener settles the exchange: finished, or the client went away (mid-body, mid-response) and the
@@ -178,8 +183,13 @@ function forward(pipeline: Pipeline, exchange: Exchange, res: ServerResponse) {
   req.pipe(upstream);
 }
 
-/** A 502/504 explained without secrets: the upstream's address and the error code. */
+/**
+ * A 502/504 explained without secrets: the upstream's address and the error code. A target that turned out to
+ * be the proxy itself once resolved is a refusal (403), not a failure.
+ */
 export function gatewayError(error: NodeJS.ErrnoException, target: Target) {
+  if (error instanceof OwnListenerError)
+    return { ...ownListenerRefusal(target.hostPort), outcome: 'refused' as const };
   const where = `${target.protocol}//${target.hostPort}`;
   const code = error.code ?? 'ERROR';
   const reason =
@@ -199,5 +209,6 @@ export function gatewayError(error: NodeJS.ErrnoException, target: Target) {
     status: timeout ? 504 : 502,
     code: timeout ? 'gateway_timeout' : 'bad_gateway',
     message: `expiryproof-proxy could not get an answer from ${where}: ${reason}`,
+    outcome: 'failed' as const,
   };
 }

@@ -6,6 +6,7 @@ import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { finish, type TrafficLog } from '../traffic-log.js';
 import { proxyErrorAnswer, send, sendRaw } from './answer.js';
 import { handleRequest, type Pipeline } from './pipeline.js';
+import type { Refusal } from './relay-policy.js';
 import { type Target, targetOf } from './target.js';
 import { handleUpgrade } from './upgrade.js';
 
@@ -13,7 +14,8 @@ interface RouterOptions {
   pipeline: Pipeline;
   /** Reverse mode's one upstream; forward mode without. */
   upstream: Target | undefined;
-  allowed: (target: Target) => boolean;
+  /** Forward mode: why the proxy will not relay to a target, if it will not. */
+  refusal: (target: Target) => Refusal | undefined;
   /** The CA, once loaded (forward mode with `mitm`). */
   ca: () => CertificateAuthority | undefined;
 }
@@ -22,7 +24,7 @@ interface RouterOptions {
  * Decides where each request arriving at the proxy's port goes: to the upstream (reverse), to the host it names
  * (forward), to the CA page, or nowhere (a refusal the log records).
  */
-export function createRouter({ pipeline, upstream, allowed, ca }: RouterOptions) {
+export function createRouter({ pipeline, upstream, refusal, ca }: RouterOptions) {
   const { log } = pipeline;
 
   /** Answers (and logs) a request the proxy will not handle, on its response or, for upgrades, its socket. */
@@ -73,14 +75,8 @@ export function createRouter({ pipeline, upstream, allowed, ca }: RouterOptions)
       if (!serveCaPage(req, res, ca())) refuse(req, res, 404, 'not_found', `open http://${CA_HOST}/`);
       return;
     }
-    if (!allowed(target))
-      return refuse(
-        req,
-        res,
-        403,
-        'host_not_allowed',
-        `${target.hostPort} is not a host this proxy relays to`,
-      );
+    const refused = refusal(target);
+    if (refused) return refuse(req, res, refused.status, refused.code, refused.message);
     handleRequest(pipeline, req, res, target, pathOf(url), 'http');
   }
 
@@ -89,8 +85,10 @@ export function createRouter({ pipeline, upstream, allowed, ca }: RouterOptions)
     if (upstream && url.startsWith('/'))
       return handleUpgrade(pipeline, req, socket, head, upstream, url, 'http');
     const target = upstream ? undefined : absoluteTarget(url);
-    if (!target || !allowed(target))
+    if (!target)
       return refuse(req, socket, 403, 'host_not_allowed', 'this proxy does not relay this upgrade');
+    const refused = refusal(target);
+    if (refused) return refuse(req, socket, refused.status, refused.code, refused.message);
     handleUpgrade(pipeline, req, socket, head, target, pathOf(url), 'http');
   }
 

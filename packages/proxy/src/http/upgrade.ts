@@ -50,8 +50,8 @@ export function handleUpgrade(
         finish(recording, 'forwarded', up.statusCode ?? null);
       });
       upstream.on('error', (error: NodeJS.ErrnoException) => {
-        const { status, code, message } = gatewayError(error, target);
-        finish(recording, 'failed', status, message);
+        const { status, code, message, outcome } = gatewayError(error, target);
+        finish(recording, outcome, status, message);
         if (socket.writable) sendRaw(socket, proxyErrorAnswer(req, status, code, message));
       });
       socket.once('close', () => upstream.destroy());

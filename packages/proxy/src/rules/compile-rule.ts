@@ -1,5 +1,5 @@
-import picomatch from 'picomatch';
 import { parseDuration } from './duration.js';
+import { compileGlobs } from './glob-match.js';
 import { digestToken, normaliseAddress, type RequestFacts } from './request-facts.js';
 import type { RuleAction, RuleInput, RuleMatch, RuleState, RuleView } from './types.js';
 
@@ -101,12 +101,17 @@ function buildPredicates(match: RuleMatch): Array<(facts: RequestFacts) => boole
   }
   const hosts = list(match.host).map((h) => h.toLowerCase());
   if (hosts.length) {
-    const withPort = globs(hosts.filter((h) => h.includes(':')));
-    const bare = globs(hosts.filter((h) => !h.includes(':')));
+    const withPort = compileGlobs(hosts.filter((h) => h.includes(':')));
+    const bare = compileGlobs(hosts.filter((h) => !h.includes(':')));
     predicates.push((f) => bare(f.host) || withPort(f.hostPort));
   }
   const paths = list(match.path);
-  if (paths.length) predicates.push(pathTest(paths));
+  if (paths.length) {
+    // Literal paths are a set lookup and globs need their literal start before the automaton runs, so most
+    // requests are turned down by plain string checks.
+    const matches = compileGlobs(paths);
+    predicates.push((f) => matches(f.path));
+  }
   for (const [name, expected] of Object.entries(match.headers ?? {})) {
     const key = name.toLowerCase();
     if (expected === true) predicates.push((f) => f.header(key) !== undefined);
@@ -134,47 +139,6 @@ function buildPredicates(match: RuleMatch): Array<(facts: RequestFacts) => boole
     });
   }
   return predicates;
-}
-
-/**
- * One test for a list of globs, compiled to regular expressions once: picomatch's own matcher functions
- * build a result object per call, which costs more than the test itself on a proxy's hot path.
- */
-function globs(patterns: string[]): (value: string) => boolean {
-  const expressions = patterns.map((pattern) => picomatch.makeRe(pattern, { dot: true }));
-  if (expressions.length === 1) {
-    const [only] = expressions as [RegExp];
-    return (value) => only.test(value);
-  }
-  return (value) => {
-    for (let i = 0; i < expressions.length; i++) if ((expressions[i] as RegExp).test(value)) return true;
-    return false;
-  };
-}
-
-const GLOB_CHARS = /[*?[\]{}()!+@\\]/;
-
-/**
- * A path test that rejects on plain string checks before any regular expression runs: most rules name literal
- * paths or a literal directory, and most requests match none of them.
- */
-function pathTest(paths: string[]): (facts: RequestFacts) => boolean {
-  if (!paths.some((path) => GLOB_CHARS.test(path))) {
-    const exact = new Set(paths);
-    return (f) => exact.has(f.path);
-  }
-  // The literal directory before the first glob character ("/api/**" → "/api", which "/api" itself matches too).
-  const prefixes = paths.map((path) => {
-    const at = path.search(GLOB_CHARS);
-    const literal = at === -1 ? path : path.slice(0, at);
-    return literal.slice(0, Math.max(0, literal.lastIndexOf('/')));
-  });
-  const matches = globs(paths);
-  return (f) => {
-    for (let i = 0; i < prefixes.length; i++)
-      if (f.path.startsWith(prefixes[i] as string)) return matches(f.path);
-    return false;
-  };
 }
 
 function tokenDigestOf(token: string): string {

@@ -1,4 +1,5 @@
 import { parseDuration } from './duration.js';
+import { globListProblems, MAX_GLOB_STATES, tooManyStates } from './glob-match.js';
 import type { RuleAction, RuleInput, RuleMatch } from './types.js';
 
 /**
@@ -28,12 +29,15 @@ export function ruleProblems(value: unknown, where: string): string[] {
     if (value[key] !== undefined && parseDuration(value[key]) === undefined)
       say(`.${key}`, 'must be a duration: milliseconds, or a string like "30s", "500ms", "5m"');
 
-  if (value.match !== undefined) matchProblems(value.match, '.match', say);
+  let states = 0;
+  if (value.match !== undefined) states += matchProblems(value.match, '.match', say);
   if (value.unless !== undefined) {
-    matchProblems(value.unless, '.unless', say);
+    states += matchProblems(value.unless, '.unless', say);
     if (isObject(value.unless) && value.unless.token !== undefined)
       say('.unless.token', 'tokens can only be matched in "match"');
   }
+  // One bound for the whole rule: it is what one request pays for this rule, whichever fields it is spread over.
+  if (states > MAX_GLOB_STATES) say('', tooManyStates(states));
   if (value.action === undefined)
     say('.action', 'is required (use {} for a rule that only marks requests in the log)');
   else actionProblems(value.action, say);
@@ -83,14 +87,30 @@ const RESERVED = new Set([
   'te',
 ]);
 
-function matchProblems(match: unknown, at: string, say: Say) {
-  if (!isObject(match)) return say(at, 'must be an object');
+/** Says what is wrong with a match; returns the glob states its host and path globs need. */
+function matchProblems(match: unknown, at: string, say: Say): number {
+  if (!isObject(match)) {
+    say(at, 'must be an object');
+    return 0;
+  }
   unknownKeys(match, MATCH_KEYS, at, say);
-  for (const key of ['method', 'host', 'path'] as const)
-    if (match[key] !== undefined && !isStringOrList(match[key]))
+  let states = 0;
+  for (const key of ['method', 'host', 'path'] as const) {
+    if (match[key] === undefined) continue;
+    if (!isStringOrList(match[key])) {
       say(`${at}.${key}`, 'must be a string or a list of strings');
-  if (typeof match.path === 'string' && !match.path.startsWith('/') && !match.path.startsWith('*'))
-    say(`${at}.path`, `must start with "/" or "*" (got ${JSON.stringify(match.path)})`);
+      continue;
+    }
+    if (key === 'method') continue;
+    const globs = ([] as string[]).concat(match[key] as string | string[]);
+    if (key === 'path')
+      for (const path of globs)
+        if (!path.startsWith('/') && !path.startsWith('*'))
+          say(`${at}.path`, `must start with "/" or "*" (got ${JSON.stringify(path)})`);
+    const checked = globListProblems(key === 'host' ? globs.map((h) => h.toLowerCase()) : globs);
+    for (const problem of checked.problems) say(`${at}.${key}`, problem);
+    states += checked.states;
+  }
   if (match.headers !== undefined) {
     if (!isObject(match.headers))
       say(`${at}.headers`, 'must be an object of header name → true, false or a value');
@@ -105,6 +125,7 @@ function matchProblems(match: unknown, at: string, say: Say) {
     say(`${at}.token`, 'must be a token, a list of tokens, "sha256:<hex>" digests, or "first-seen"');
   if (match.client !== undefined && typeof match.client !== 'string')
     say(`${at}.client`, 'must be an IP address');
+  return states;
 }
 
 function actionProblems(action: unknown, say: Say) {
