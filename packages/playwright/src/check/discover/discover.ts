@@ -7,7 +7,7 @@ import { type ExpiryMode, NATURAL_MAX_WAIT_MS } from '../fault/expire-credential
 import { jwtExpiresAt, jwtLifetime, tokenPart } from '../fault/stale-value.js';
 import { type Entry, journeysOf, openJourney } from '../steps/journey.js';
 import { networkQuiet } from '../steps/page-steps.js';
-import { expectSelector } from '../steps/sign-in.js';
+import { checkSelectorSyntax, expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';
 import type { SignedInState } from '../steps/signed-in-state.js';
 import {
@@ -117,6 +117,8 @@ export async function discover(
       await expectSelector(page, config.form.field, 'form.field');
       await expectSelector(page, config.form.save, 'form.save');
     }
+    // A `ready` selector that cannot parse would silently count 0 loaded parts: refuse it before anything runs.
+    if (config.concurrent) await checkSelectorSyntax(page, config.concurrent.ready, 'concurrent.ready');
     if (!usable() && config.concurrent) {
       await page.goto(config.concurrent.path);
       await networkQuiet(page, 400, 5_000);

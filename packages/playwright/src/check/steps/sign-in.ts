@@ -33,6 +33,17 @@ export async function expectSelector(page: Page, selector: string, field: string
   }
 }
 
+/** A selector the page cannot parse is a setup error naming its field (matching nothing is not). */
+export async function checkSelectorSyntax(page: Page, selector: string, field: string): Promise<void> {
+  try {
+    await page.locator(selector).count();
+  } catch (error) {
+    throw new SetupError(
+      `${field} ${JSON.stringify(selector)} is not a valid selector (${(error as Error).message.split('\n')[0]})`,
+    );
+  }
+}
+
 const retryAfterMs = (response: Response): number | undefined => {
   const value = response.headers()['retry-after'];
   if (!value) return undefined;
