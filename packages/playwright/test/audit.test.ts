@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +8,7 @@ import { demoCheckConfig } from '../../../examples/demo/check-config.js';
 import { chromiumLaunchOptions } from '../src/browser.js';
 import { type CheckResult, runCheck, scorecard, writeHtmlReport } from '../src/check.js';
 import { startAuditTarget } from './audit-target.js';
+import { runCli } from './run-cli.js';
 
 const target = {} as Awaited<ReturnType<typeof startAuditTarget>>;
 const results = new Map<string, CheckResult>();
@@ -40,6 +39,8 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'still-unauthorized': 'passed',
       'idle-return': 'passed',
       'token-leak': 'passed',
+      tabs: 'passed',
+      'logout-everywhere': 'passed',
     });
     expect(result.passed).toBe(true);
     expect(reason(result, 'concurrent-expiry')).toMatch(
@@ -60,6 +61,9 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'token-leak': 'failed',
       // Redirecting on every 401 is bounded, if useless: not a loop.
       'still-unauthorized': 'passed',
+      // Its tokens live in one tab's sessionStorage: a new tab is not signed in, so nothing races.
+      tabs: 'inconclusive',
+      'logout-everywhere': 'inconclusive',
     });
     expect(reason(result, 'mid-flight-expiry')).toBe('sent to the login page: the input was lost');
     expect(reason(result, 'refresh-rejected')).toBe('sent to the login page: the input was lost');
@@ -95,7 +99,7 @@ describe('expiryproof check judges real clients in Chromium', () => {
       'token-leak': 'failed',
     });
     expect(reason(result, 'still-unauthorized')).toMatch(/^a retry loop: the save was sent \d+ times/);
-    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.sends).toBeGreaterThan(10);
+    expect(result.scenarios.find((s) => s.name === 'still-unauthorized')!.metrics.sends).toBeGreaterThan(3);
   }, 120_000);
 
   it('flags axios-auth-refresh: requests in flight during its refresh are lost, or late 401s refresh again', async () => {
@@ -157,25 +161,11 @@ describe('expiryproof check judges real clients in Chromium', () => {
 });
 
 describe('expiryproof check, the command', () => {
-  const cli = fileURLToPath(new URL('../bin/expiryproof.js', import.meta.url));
   const config = fileURLToPath(new URL('../../../examples/demo/expiryproof.lazy.config.ts', import.meta.url));
 
-  async function run(args: string[]) {
-    const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, EXPIRYPROOF_BASE_URL: target.origin },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr!.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    return { code: code as number, stdout, stderr };
-  }
+  /** The command, against the audit target. */
+  const run = (args: string[]) =>
+    runCli(args, { env: { ...process.env, EXPIRYPROOF_BASE_URL: target.origin } });
 
   it('prints the JSON verdict and exits 1 when a scenario fails', async () => {
     const { code, stdout } = await run([

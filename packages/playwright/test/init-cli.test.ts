@@ -11,28 +11,27 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROMPT } from '../src/check/init/person.js';
 import { scratchDir, withZoo } from './init-zoo.js';
+import { CLI as cli, runNode } from './run-cli.js';
 import { ZOO_USER } from './zoo/types.js';
 
-const cli = fileURLToPath(new URL('../bin/expiryproof.js', import.meta.url));
 const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url));
 
-async function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: options.cwd,
-    env: { ...process.env, GITHUB_ACTIONS: '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = await once(child, 'exit');
-  return { code: code as number, stdout, stderr };
+/** `node ...args`, outside GitHub Actions unless `options.env` says otherwise. */
+function run(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return runNode(args, { cwd: options.cwd, env: { ...process.env, GITHUB_ACTIONS: '', ...options.env } });
 }
+
+/** `expiryproof init` on a zoo app, as the zoo user. */
+const initArgs = (zoo: { origin: string }) => [
+  cli,
+  'init',
+  '--url',
+  zoo.origin,
+  '--user',
+  ZOO_USER.email,
+  '--password',
+  ZOO_USER.password,
+];
 
 describe('expiryproof init, the command', () => {
   const scratch = scratchDir();
@@ -40,16 +39,7 @@ describe('expiryproof init, the command', () => {
 
   it('writes a config that typechecks against the package, then refuses to overwrite it', async () => {
     await withZoo('cookies+csrf/correct', async (zoo) => {
-      const args = [
-        cli,
-        'init',
-        '--url',
-        zoo.origin,
-        '--user',
-        ZOO_USER.email,
-        '--password',
-        ZOO_USER.password,
-      ];
+      const args = initArgs(zoo);
       const first = await run(args, { cwd: scratch.dir });
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
@@ -93,17 +83,7 @@ describe('expiryproof init, the command', () => {
     '--headed asks the person to save once; Enter ends it',
     async () => {
       await withZoo('bearer-ls/correct', async (zoo) => {
-        const args = [
-          cli,
-          'init',
-          '--url',
-          zoo.origin,
-          '--user',
-          ZOO_USER.email,
-          '--password',
-          ZOO_USER.password,
-        ];
-        const command = [...args, '--out', 'headed.config.ts', '--headed'];
+        const command = [...initArgs(zoo), '--out', 'headed.config.ts', '--headed'];
         const child = process.env.DISPLAY
           ? spawn(process.execPath, command, { cwd: scratch.dir })
           : spawn(xvfb!, ['-a', process.execPath, ...command], { cwd: scratch.dir });

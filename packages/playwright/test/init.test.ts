@@ -22,6 +22,13 @@ function outFile(name = 'expiryproof.config.ts') {
   scratch.push(s);
   return join(s.dir, name);
 }
+/** init's options for a zoo app, signing in as the zoo user, writing `out`. */
+const asZooUser = (zoo: { origin: string }, out: string) => ({
+  url: zoo.origin,
+  user: ZOO_USER.email,
+  password: ZOO_USER.password,
+  out,
+});
 
 const SHAPES = [
   { app: 'bearer-ls/correct', credential: { header: 'authorization' }, refreshSeen: false },
@@ -36,12 +43,7 @@ describe('expiryproof init on zoo apps', () => {
     it(`${shape.app}: finds the login, API, refresh, credential, a journey, concurrent and third party`, async () => {
       await withZoo(shape.app, async (zoo, third) => {
         const out = outFile();
-        const result = await init({
-          url: zoo.origin,
-          user: ZOO_USER.email,
-          password: ZOO_USER.password,
-          out,
-        });
+        const result = await init(asZooUser(zoo, out));
         const source = readFileSync(out, 'utf8');
         expect(result.source).toBe(source);
         expect(source).not.toContain(ZOO_USER.password);
@@ -94,10 +96,7 @@ describe('expiryproof init on zoo apps', () => {
     await withZoo('bearer-ls/correct', async (zoo) => {
       const out = outFile();
       const result = await init({
-        url: zoo.origin,
-        user: ZOO_USER.email,
-        password: ZOO_USER.password,
-        out,
+        ...asZooUser(zoo, out),
         interact: async (page) => {
           await page.fill('#note', 'a note typed by a person');
           await page.click('#save');
@@ -148,12 +147,9 @@ describe('expiryproof init says what failed', () => {
   it('a refused sign-in names the request and its status, never the password', async () => {
     await withZoo('bearer-ls/correct', async (zoo) => {
       const out = outFile();
-      const error = await init({
-        url: zoo.origin,
-        user: ZOO_USER.email,
-        password: 'not-the-password',
-        out,
-      }).catch((e: unknown) => e as Error);
+      const error = await init({ ...asZooUser(zoo, out), password: 'not-the-password' }).catch(
+        (e: unknown) => e as Error,
+      );
       expect(error).toBeInstanceOf(InitError);
       expect((error as Error).message).toBe(
         'sign-in refused: POST /api/auth/login answered 401 Unauthorized (wrong --user or --password?)',

@@ -6,37 +6,10 @@ import {
   githubAnnotations,
   workflowCommand,
 } from '../src/check/report/github-annotations.js';
-import type { CheckResult, ScenarioResult } from '../src/check/run-check.js';
+import type { ScenarioResult } from '../src/check/run-check.js';
+import { checkResult as check, type ScenarioOverrides, scenarioResult } from './report-fixtures.js';
 
-type Reported = ScenarioResult & { journey?: string | undefined };
-
-function scenario(
-  overrides: Partial<Reported> & Pick<ScenarioResult, 'name' | 'status' | 'details'>,
-): Reported {
-  return {
-    summary: 'what it does',
-    passed: overrides.status === 'passed',
-    metrics: {},
-    evidence: [],
-    durationMs: 1000,
-    timeline: { entries: [], marks: [], navigations: [], armedAt: undefined },
-    screenshots: {},
-    ...overrides,
-  };
-}
-
-function check(scenarios: Reported[], overrides: Partial<CheckResult> = {}): CheckResult {
-  return {
-    passed: false,
-    exitCode: 1,
-    discovery: undefined,
-    setupError: undefined,
-    signIn: 'one at a time',
-    durationMs: 5000,
-    scenarios,
-    ...overrides,
-  };
-}
+const scenario = (overrides: ScenarioOverrides) => scenarioResult({ summary: 'what it does', ...overrides });
 
 /** Reads a workflow command the way the Actions runner does (ActionCommand.TryParseV2), undoing the escapes. */
 function parseCommand(line: string) {

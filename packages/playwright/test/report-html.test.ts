@@ -8,14 +8,10 @@ import { chromiumLaunchOptions } from '../src/browser.js';
 import type { Discovery } from '../src/check/discover/discover.js';
 import { REPO_URL } from '../src/check/report/advice.js';
 import { scenarioIds, writeHtmlReport } from '../src/check/report/html.js';
-import { type Box, layoutTimeline, type Navigation, timelineSvg } from '../src/check/report/timeline-svg.js';
-import type { CheckResult, Mark, ScenarioResult } from '../src/check/run-check.js';
+import { type Box, layoutTimeline, timelineSvg } from '../src/check/report/timeline-svg.js';
+import type { CheckResult, Mark } from '../src/check/run-check.js';
 import type { TrafficEntry } from '../src/traffic/record-traffic.js';
-
-type Reported = ScenarioResult & {
-  journey?: string | undefined;
-  timeline: ScenarioResult['timeline'] & { navigations?: Navigation[] | undefined };
-};
+import { checkResult, type Reported, type ScenarioOverrides, scenarioResult } from './report-fixtures.js';
 
 const APP = 'http://app.test';
 let ids = 0;
@@ -34,18 +30,7 @@ function entry(path: string, start: number, status: number, extra: Partial<Traff
   };
 }
 
-function scenario(overrides: Partial<Reported> & Pick<Reported, 'name' | 'status' | 'details'>): Reported {
-  return {
-    summary: 'what the scenario does',
-    passed: overrides.status === 'passed',
-    metrics: {},
-    evidence: [],
-    durationMs: 2000,
-    timeline: { entries: [], marks: [], navigations: [], armedAt: undefined },
-    screenshots: {},
-    ...overrides,
-  };
-}
+const scenario = (overrides: ScenarioOverrides) => scenarioResult({ durationMs: 2000, ...overrides });
 
 /** A retry loop: sign-in, then 700 sends of the save (every tenth a refresh), then the trip to the login page. */
 function loopTimeline(): Reported['timeline'] {
@@ -192,14 +177,8 @@ describe('the HTML report', () => {
           navigations: [{ at: 1_400, url: `${APP}/login?next=%2Ftasks%2Fnew` }],
         },
       });
-    result = {
-      passed: false,
-      exitCode: 1,
-      discovery,
-      setupError: undefined,
-      signIn: 'one sign-in per scenario, one at a time',
-      durationMs: 30_000,
-      scenarios: [
+    result = checkResult(
+      [
         midFlight('new task'),
         // Slugs like the first: its id and screenshots must not clash with it.
         midFlight('New task!'),
@@ -230,7 +209,8 @@ describe('the HTML report', () => {
             'sent the credential (the Authorization header) to a third party (https://status.example.test)',
         }),
       ],
-    };
+      { discovery, signIn: 'one sign-in per scenario, one at a time', durationMs: 30_000 },
+    );
   });
   afterAll(() => browser?.close());
 

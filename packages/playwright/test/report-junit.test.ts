@@ -3,24 +3,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Discovery } from '../src/check/discover/discover.js';
 import { junitReport } from '../src/check/report/junit.js';
-import type { CheckResult, ScenarioResult } from '../src/check/run-check.js';
+import { checkResult, type ScenarioOverrides, scenarioResult } from './report-fixtures.js';
 
 const NASTY = 'answered <403> & said "no" \u0000\u0007\u001b\uFFFF\uD800 done';
 
-function scenario(
-  overrides: Partial<ScenarioResult> & Pick<ScenarioResult, 'name' | 'status' | 'details'>,
-): ScenarioResult & { journey?: string | undefined } {
-  return {
-    summary: 'what the scenario does',
-    passed: overrides.status === 'passed',
-    metrics: {},
-    evidence: [],
-    durationMs: 1234,
-    timeline: { entries: [], marks: [], navigations: [], armedAt: undefined },
-    screenshots: {},
-    ...overrides,
-  };
-}
+const scenario = (overrides: ScenarioOverrides) => scenarioResult({ durationMs: 1234, ...overrides });
 
 const discovery: Discovery = {
   credential: { kind: 'header', name: 'authorization' },
@@ -42,14 +29,8 @@ const discovery: Discovery = {
   signedIn: undefined,
 };
 
-const result: CheckResult = {
-  passed: false,
-  exitCode: 1,
-  discovery,
-  setupError: undefined,
-  signIn: 'one sign-in per scenario',
-  durationMs: 42_500,
-  scenarios: [
+const result = checkResult(
+  [
     scenario({
       name: 'mid-flight-expiry',
       journey: 'new task',
@@ -68,7 +49,8 @@ const result: CheckResult = {
       durationMs: 0,
     }),
   ],
-};
+  { discovery, signIn: 'one sign-in per scenario', durationMs: 42_500 },
+);
 
 function parse(xml: string): Document {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');

@@ -20,15 +20,32 @@
  *   those calls it still served: a logout revokes the refresh family, access tokens live until they expire).
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { ThirdParty, ZooServer, ZooStats } from './server/index.js';
+import type { ZooScenario } from './truth.js';
 import {
-  startThirdParty,
-  startZooApp,
-  type ThirdParty,
-  type ZooServer,
-  type ZooStats,
-} from './server/index.js';
-import type { Truth, ZooScenario } from './truth.js';
-import { ZOO_USER, type ZooApp, zooHome, zooLoginPath } from './types.js';
+  failed,
+  fillTruthTable,
+  firstLine,
+  formatTable,
+  OUTCOME_MS,
+  type SaveOutcome as Outcome,
+  passed,
+  pathOf,
+  SCENARIO_BUDGET_MS,
+  saveWhileRejected,
+  sleep,
+  submitSignInForm,
+  type Truth,
+  thirdPartyTruth,
+  truthRun,
+  Verdict,
+  visibilitySource,
+  WatchedPage,
+  waitForExpiry,
+  waitForSaveOutcome,
+  within,
+} from './truth-steps.js';
+import { type ZooApp, zooHome, zooLoginPath } from './types.js';
 
 /** Every scenario a journey or tab app can have a truth for, in report order. */
 export const JOURNEY_SCENARIOS = [
@@ -73,71 +90,14 @@ export function journeyScenariosFor(app: ZooApp): readonly JourneyScenario[] {
   return JOURNEY_SCENARIOS.filter((s) => s !== 'tabs' && s !== 'logout-everywhere');
 }
 
-const OUTCOME_MS = 8_000;
-const SCENARIO_BUDGET_MS = 50_000;
-const CLOSE_MS = 5_000;
 const TABS = 3;
 /** The access-token lifetime for `logout-everywhere` (see its doc at the top). */
 const LOGOUT_TTL_MS = 60_000;
 
-class StepTimeout extends Error {}
-
-/** The promise, or a StepTimeout after ms (the promise is left to settle on its own). */
-function within<T>(ms: number, promise: Promise<T>, step: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepTimeout(`${step}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const passed = (evidence: string): Truth => ({ verdict: 'passed', evidence });
-const failed = (evidence: string): Truth => ({ verdict: 'failed', evidence });
-const FROZE = failed('page froze');
-
-/** Thrown inside a scenario to end it with a verdict (the page froze, sign-in impossible…). */
-class Verdict extends Error {
-  constructor(readonly truth: Truth) {
-    super(truth.evidence);
-  }
-}
-
 /** One tab: its page, whether it went to the sign-in page once armed, its requests in flight. */
-class Tab {
-  visitedLogin = false;
-  armed = false;
-  inflight = 0;
-  lastActivity = Date.now();
-
-  constructor(
-    readonly page: Page,
-    readonly loginPath: string,
-    dialogs: string[],
-  ) {
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame() && this.armed && pathOf(frame.url()) === loginPath)
-        this.visitedLogin = true;
-    });
-    const settle = () => {
-      this.inflight = Math.max(0, this.inflight - 1);
-      this.lastActivity = Date.now();
-    };
-    page.on('request', (request) => {
-      this.inflight++;
-      this.lastActivity = Date.now();
-      // A navigation to the sign-in page counts from the moment it leaves, not only when it commits.
-      if (
-        this.armed &&
-        request.isNavigationRequest() &&
-        request.frame() === page.mainFrame() &&
-        pathOf(request.url()) === loginPath
-      ) {
-        this.visitedLogin = true;
-      }
-    });
-    page.on('requestfinished', settle);
-    page.on('requestfailed', settle);
+class Tab extends WatchedPage {
+  constructor(page: Page, loginPath: string, dialogs: string[]) {
+    super(page, loginPath);
     // A person reads the alert and clicks OK.
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -145,22 +105,8 @@ class Tab {
     });
   }
 
-  get onLogin() {
-    return pathOf(this.page.url()) === this.loginPath;
-  }
-
   get lostSession() {
     return this.visitedLogin || this.onLogin;
-  }
-
-  /** Evaluates a source string in the page; a page that does not answer within 2 s froze. */
-  async probe<T>(source: string): Promise<T | undefined> {
-    try {
-      return (await within(2_000, this.page.evaluate(source), 'page probe')) as T;
-    } catch (error) {
-      if (error instanceof StepTimeout) throw new Verdict(FROZE);
-      return undefined; // navigating: the execution context went away
-    }
   }
 }
 
@@ -252,15 +198,7 @@ class Run {
     const { page } = tab;
     tab.armed = false;
     try {
-      await page.waitForLoadState('load', { timeout: 5_000 }).catch(() => {});
-      await page.goto(this.loginPath, { timeout: 10_000 }).catch(async () => {
-        await sleep(300);
-        await page.goto(this.loginPath, { timeout: 10_000 });
-      });
-      await page.locator('input[name=email]').waitFor({ state: 'visible', timeout: OUTCOME_MS });
-      await page.fill('input[name=email]', ZOO_USER.email, { timeout: 5_000 });
-      await page.fill('input[name=password]', ZOO_USER.password, { timeout: 5_000 });
-      await page.click('button[type=submit]', { timeout: 5_000 });
+      await submitSignInForm(page, this.loginPath);
       if (then === this.home) await page.waitForURL(`**${this.home}`, { timeout: OUTCOME_MS });
       else {
         // On to the journey's page as soon as sign-in has landed, without waiting for that page to load.
@@ -286,27 +224,16 @@ class Run {
   }
 
   /** Until the latest access token the server issued has really expired (its own record of `exp`, plus a margin). */
-  async waitForExpiry() {
-    const { accessExpiresAt } = await this.stats();
-    await sleep(accessExpiresAt + 150 - Date.now());
+  waitForExpiry() {
+    return waitForExpiry(this.zoo);
   }
 
   /**
    * An action a person takes on the page (a click, picking an option). One that has not returned within a
    * second may be stuck in a renderer that stopped responding: then the page is probed.
    */
-  async act(action: () => Promise<unknown>, what: string, tab = this.tab) {
-    const done = action().then(
-      () => true,
-      () => false,
-    );
-    const early = await Promise.race([done, sleep(1_000).then(() => undefined)]);
-    if (early === true) return;
-    await tab.probe('true'); // throws the 'page froze' verdict
-    if (!(await done)) {
-      await tab.probe('true');
-      if (!tab.visitedLogin) throw new Verdict(failed(`could not ${what}`));
-    }
+  act(action: () => Promise<unknown>, what: string, tab = this.tab) {
+    return tab.act(action, what);
   }
 }
 
@@ -426,34 +353,14 @@ function journeyOf(app: ZooApp): Journey | undefined {
   }
 }
 
-type Outcome = 'saved' | 'error' | 'login' | 'nothing';
-
 /**
- * Waits (up to 8 s) for the save to end: saved, an error shown, or the sign-in page. An app that logs out shows
- * the error of the failed save just before it leaves: an error counts once the page stayed put for a second.
- * `dialogsBefore`: how many dialogs were seen before the save (a `dialog` journey saves when one more shows).
+ * Waits (up to 8 s) for the save to end (see waitForSaveOutcome). `dialogsBefore`: how many dialogs were seen
+ * before the save (a `dialog` journey saves when one more shows).
  */
-async function saveOutcome(
-  run: Run,
-  journey: Journey,
-  value: string,
-  dialogsBefore: number,
-): Promise<Outcome> {
-  const { tab } = run;
-  const deadline = Date.now() + OUTCOME_MS;
-  let errorSince: number | undefined;
-  while (Date.now() < deadline) {
-    if (tab.lostSession) return 'login';
-    if (run.dialogs.slice(dialogsBefore).some((m) => m.includes('Settings saved'))) return 'saved';
-    const state = await tab.probe<{ saved: boolean; error: boolean }>(journey.stateSource(value));
-    if (state?.saved) return 'saved';
-    if (state?.error) {
-      errorSince ??= Date.now();
-      if (Date.now() - errorSince >= 1_000 && tab.inflight === 0) return 'error';
-    }
-    await sleep(100);
-  }
-  return errorSince === undefined ? 'nothing' : 'error';
+function saveOutcome(run: Run, journey: Journey, value: string, dialogsBefore: number): Promise<Outcome> {
+  return waitForSaveOutcome(run.tab, journey.stateSource(value), () =>
+    run.dialogs.slice(dialogsBefore).some((m) => m.includes('Settings saved')),
+  );
 }
 
 async function judgeSaved(run: Run, journey: Journey, value: string, outcome: Outcome): Promise<Truth> {
@@ -480,22 +387,13 @@ async function saveScenario(
   const value = await journey.prepare(run);
 
   if (scenario === 'still-unauthorized') {
-    await within(5_000, zoo.control.rejectAll(true), 'reject all');
-    try {
-      const before = journey.posts(await run.stats());
-      await journey.commit(run, value);
-      const end = Date.now() + 3_000;
-      while (Date.now() < end) {
-        await tab.probe('true');
-        await sleep(200);
-      }
-      const posts = journey.posts(await run.stats()) - before;
-      const where = tab.lostSession ? '; then went to the sign-in page' : '';
-      if (posts <= 3) return passed(`the save was sent ${posts} time(s) in 3 s${where}: no loop`);
-      return failed(`a retry loop: the save was sent ${posts} times in 3 s`);
-    } finally {
-      await within(5_000, zoo.control.rejectAll(false), 'reject all off').catch(() => {});
-    }
+    return saveWhileRejected(
+      zoo,
+      tab,
+      () => journey.commit(run, value),
+      (stats) => journey.posts(stats),
+      'sign-in page',
+    );
   }
 
   if (scenario === 'refresh-rejected') await within(5_000, zoo.control.revokeRefresh(), 'revoke refresh');
@@ -583,22 +481,7 @@ async function tokenLeak(run: Run): Promise<Truth> {
     .waitFor({ state: 'attached', timeout: OUTCOME_MS })
     .catch(() => {});
   await run.networkQuiet();
-  const seen = run.third.seen();
-  if (seen.length === 0) return failed('the dashboard never called the third party: nothing to judge');
-  const leaked = new Set<string>();
-  for (const request of seen) {
-    if (request.authorization) leaked.add('Authorization');
-    if (request.xAccessToken) leaked.add('x-access-token');
-    const names = (request.cookie ?? '').split(';').map((part) => part.split('=')[0]?.trim());
-    if (names.includes('access_token')) leaked.add('cookie access_token');
-    if (names.includes('refresh_token')) leaked.add('cookie refresh_token');
-  }
-  if (leaked.size) {
-    return failed(
-      `the third party (${run.third.origin}) received the app's credential: ${[...leaked].join(', ')}`,
-    );
-  }
-  return passed(`the third party received ${seen.length} request(s), none with the app's credential`);
+  return thirdPartyTruth(run.third);
 }
 
 /** Signs in in tab 1, then opens tabs 2..3 on the page sign-in landed on (they take the tokens from localStorage). */
@@ -748,35 +631,13 @@ export async function journeyTruthFor(
 ): Promise<Truth> {
   if (!journeyScenariosFor(app).includes(scenario))
     throw new Error(`${scenario} means nothing for ${app.name} (see journeyScenariosFor)`);
-  const third = await startThirdParty();
-  let zoo: ZooServer | undefined;
-  let context: BrowserContext | undefined;
-  let truth: Truth;
-  try {
-    const ttl = options.accessTtlMs ?? 1_500;
-    zoo = await startZooApp(app, {
-      // No expiry is part of a sign-out: a lifetime that outlasts the run keeps the verdict off the clock.
-      accessTtlMs: scenario === 'logout-everywhere' ? Math.max(ttl, LOGOUT_TTL_MS) : ttl,
-      thirdPartyOrigin: third.origin,
-    });
-    context = await within(10_000, options.browser.newContext({ baseURL: zoo.origin }), 'new context');
+  const ttl = options.accessTtlMs ?? 1_500;
+  // No expiry is part of a sign-out: a lifetime that outlasts the run keeps the verdict off the clock.
+  const accessTtlMs = scenario === 'logout-everywhere' ? Math.max(ttl, LOGOUT_TTL_MS) : ttl;
+  return truthRun(app, options.browser, accessTtlMs, (context, zoo, third) => {
     const run = new Run(context, zoo, third, app);
-    truth = await within(SCENARIO_BUDGET_MS, runScenario(run, scenario), scenario);
-  } catch (error) {
-    if (error instanceof Verdict) truth = error.truth;
-    else if (error instanceof StepTimeout) truth = failed(`timed out: ${error.message}`);
-    else truth = failed(`error: ${firstLine(error)}`);
-  }
-  if (context) {
-    const closing = context.close().then(
-      () => true,
-      () => true,
-    );
-    const closed = await Promise.race([closing, sleep(CLOSE_MS).then(() => false)]);
-    if (!closed) truth = { ...truth, evidence: `${truth.evidence}; closing the context hung for 5 s` };
-  }
-  await Promise.all([zoo?.close(), third.close()]);
-  return truth;
+    return within(SCENARIO_BUDGET_MS, runScenario(run, scenario), scenario);
+  });
 }
 
 /**
@@ -806,19 +667,7 @@ export async function computeJourneyTruthTable(
   for (const app of apps) table[app.name] ??= {};
   // The three-tab runs first: they are the longest, and the rest fill in around them.
   jobs.sort((a, b) => weight(b.scenario) - weight(a.scenario));
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const { app, scenario } = jobs[next++]!;
-      const truthOptions: JourneyTruthOptions = { browser };
-      if (options.accessTtlMs !== undefined) truthOptions.accessTtlMs = options.accessTtlMs;
-      const started = Date.now();
-      const truth = await journeyTruthFor(app, scenario, truthOptions);
-      table[app.name]![scenario] = truth;
-      options.onTruth?.(app, scenario, truth, Date.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 3) }, worker));
+  await fillTruthTable(table, jobs, browser, options, journeyTruthFor);
   return table;
 }
 
@@ -829,20 +678,7 @@ const weight = (scenario: JourneyScenario) =>
 export function formatJourneyTruthTable(table: JourneyTruthTable): string {
   const names = Object.keys(table);
   const scenarios = JOURNEY_SCENARIOS.filter((s) => names.some((name) => table[name]?.[s]));
-  const width = Math.max(...names.map((name) => name.length), 3);
-  const head = ['app'.padEnd(width), ...scenarios].join(' | ');
-  const rows = names.map((name) =>
-    [
-      name.padEnd(width),
-      ...scenarios.map((scenario) => {
-        const verdict = table[name]?.[scenario]?.verdict;
-        return (verdict === 'passed' ? 'passed' : verdict === 'failed' ? 'FAILED' : '-').padEnd(
-          scenario.length,
-        );
-      }),
-    ].join(' | '),
-  );
-  return [head, '-'.repeat(head.length), ...rows].join('\n');
+  return formatTable(table, scenarios);
 }
 
 /** Every truth with its evidence, one a line. */
@@ -855,28 +691,4 @@ export function formatJourneyTruthEvidence(table: JourneyTruthTable): string {
       }),
     )
     .join('\n');
-}
-
-/** Tells the page it is hidden or visible the way the browser would (a source string: nothing to transpile). */
-function visibilitySource(state: 'hidden' | 'visible'): string {
-  return `(() => {
-    const next = ${JSON.stringify(state)};
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-    window.dispatchEvent(new Event(next === 'visible' ? 'focus' : 'blur'));
-    return true;
-  })()`;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '';
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -4,15 +4,34 @@
  * answered 503 — and from what a person (and the server) would observe. Uses only Playwright, the zoo server's
  * own switches and observation: nothing of the audit or its chaos helpers.
  */
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import type { ThirdParty, ZooServer, ZooStats } from './server/index.js';
 import {
-  startThirdParty,
-  startZooApp,
-  type ThirdParty,
-  type ZooServer,
-  type ZooStats,
-} from './server/index.js';
-import { ZOO_USER, type ZooApp } from './types.js';
+  failed,
+  fillTruthTable,
+  firstLine,
+  formatTable,
+  OUTCOME_MS,
+  passed,
+  pathOf,
+  type SaveOutcome,
+  SCENARIO_BUDGET_MS,
+  saveWhileRejected,
+  sleep,
+  submitSignInForm,
+  type Truth,
+  thirdPartyTruth,
+  truthRun,
+  Verdict,
+  visibilitySource,
+  WatchedPage,
+  waitForExpiry,
+  waitForSaveOutcome,
+  within,
+} from './truth-steps.js';
+import type { ZooApp } from './types.js';
+
+export type { Truth } from './truth-steps.js';
 
 /** The audit's scenario names, in the order the audit reports them. */
 export const ZOO_SCENARIOS = [
@@ -26,11 +45,6 @@ export const ZOO_SCENARIOS = [
 ] as const;
 export type ZooScenario = (typeof ZOO_SCENARIOS)[number];
 
-export interface Truth {
-  verdict: 'passed' | 'failed';
-  evidence: string;
-}
-
 export interface TruthOptions {
   browser: Browser;
   /** Access-token lifetime of the app's fresh server (default 1500 ms). */
@@ -40,75 +54,17 @@ export interface TruthOptions {
 /** app name → scenario → truth. */
 export type TruthTable = Record<string, Record<ZooScenario, Truth>>;
 
-const OUTCOME_MS = 8_000;
-const SCENARIO_BUDGET_MS = 50_000;
-const CLOSE_MS = 5_000;
-
-class StepTimeout extends Error {}
-
-/** The promise, or a StepTimeout after ms (the promise is left to settle on its own). */
-function within<T>(ms: number, promise: Promise<T>, step: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StepTimeout(`${step}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const passed = (evidence: string): Truth => ({ verdict: 'passed', evidence });
-const failed = (evidence: string): Truth => ({ verdict: 'failed', evidence });
-const FROZE = failed('page froze');
-
-/** Thrown inside a scenario to end it with a verdict (the page froze, sign-in impossible…). */
-class Verdict extends Error {
-  constructor(readonly truth: Truth) {
-    super(truth.evidence);
-  }
-}
-
 /** One run of one scenario: a fresh server, third party, context and page. */
-class Run {
-  /** Set once signed in: the page went to the login page afterwards. */
-  visitedLogin = false;
-  private armed = false;
-  private inflight = 0;
-  private lastActivity = Date.now();
+class Run extends WatchedPage {
   private counter = 0;
 
   constructor(
-    readonly page: Page,
+    page: Page,
     readonly zoo: ZooServer,
     readonly third: ThirdParty,
     readonly app: ZooApp,
   ) {
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame() && this.armed && pathOf(frame.url()) === '/login')
-        this.visitedLogin = true;
-    });
-    const settle = () => {
-      this.inflight = Math.max(0, this.inflight - 1);
-      this.lastActivity = Date.now();
-    };
-    page.on('request', (request) => {
-      this.inflight++;
-      this.lastActivity = Date.now();
-      // A navigation to /login counts from the moment it leaves, not only when it commits.
-      if (
-        this.armed &&
-        request.isNavigationRequest() &&
-        request.frame() === page.mainFrame() &&
-        pathOf(request.url()) === '/login'
-      ) {
-        this.visitedLogin = true;
-      }
-    });
-    page.on('requestfinished', settle);
-    page.on('requestfailed', settle);
-  }
-
-  get onLogin() {
-    return pathOf(this.page.url()) === '/login';
+    super(page, '/login');
   }
 
   uniqueText() {
@@ -118,16 +74,6 @@ class Run {
 
   stats(): Promise<ZooStats> {
     return within(5_000, this.zoo.control.stats(), 'server stats');
-  }
-
-  /** Evaluates a source string in the page; a page that does not answer within 2 s froze. */
-  async probe<T>(source: string): Promise<T | undefined> {
-    try {
-      return (await within(2_000, this.page.evaluate(source), 'page probe')) as T;
-    } catch (error) {
-      if (error instanceof StepTimeout) throw new Verdict(FROZE);
-      return undefined; // navigating: the execution context went away
-    }
   }
 
   /**
@@ -148,15 +94,7 @@ class Run {
     this.armed = false;
     try {
       // The app may be on its own way to /login: let that navigation land before starting ours.
-      await page.waitForLoadState('load', { timeout: 5_000 }).catch(() => {});
-      await page.goto('/login', { timeout: 10_000 }).catch(async () => {
-        await sleep(300);
-        await page.goto('/login', { timeout: 10_000 });
-      });
-      await page.locator('input[name=email]').waitFor({ state: 'visible', timeout: OUTCOME_MS });
-      await page.fill('input[name=email]', ZOO_USER.email, { timeout: 5_000 });
-      await page.fill('input[name=password]', ZOO_USER.password, { timeout: 5_000 });
-      await page.click('button[type=submit]', { timeout: 5_000 });
+      await submitSignInForm(page, '/login');
       await page.waitForURL('**/notes', { timeout: OUTCOME_MS });
       await page.locator('#notes.loaded').waitFor({ state: 'attached', timeout: OUTCOME_MS });
     } catch (error) {
@@ -178,9 +116,8 @@ class Run {
    * Until the latest access token the server issued has really expired: the server's own record of its `exp`
    * (1.5 s after issue, rounded up to a whole second), plus a margin. No clock is faked, nothing is forced.
    */
-  async waitForExpiry() {
-    const { accessExpiresAt } = await this.stats();
-    await sleep(accessExpiresAt + 150 - Date.now());
+  waitForExpiry() {
+    return waitForExpiry(this.zoo);
   }
 
   async type(text: string) {
@@ -191,45 +128,17 @@ class Run {
     }
   }
 
-  /**
-   * Clicks Save as a person would. A click that has not returned within a second may be stuck in a renderer
-   * that stopped responding: then the page is probed, and one that does not answer froze.
-   */
-  async clickSave() {
-    const click = this.page.click('#save', { timeout: 5_000 }).then(
-      () => true,
-      () => false,
-    );
-    const early = await Promise.race([click, sleep(1_000).then(() => undefined)]);
-    if (early === true) return;
-    await this.probe('true'); // throws the 'page froze' verdict
-    if (!(await click)) {
-      await this.probe('true');
-      if (!this.visitedLogin) throw new Verdict(failed('could not click Save'));
-    }
+  /** Clicks Save as a person would (a click stuck in a frozen renderer: the page froze). */
+  clickSave() {
+    return this.act(() => this.page.click('#save', { timeout: 5_000 }), 'click Save');
   }
 
-  /**
-   * Waits (up to 8 s) for the save to end: saved, an error shown, or the login page. An app that logs out shows
-   * the error of the failed save just before it leaves for /login: an error counts once the page stayed put
-   * for another second.
-   */
-  async saveOutcome(): Promise<'saved' | 'error' | 'login' | 'nothing'> {
-    const deadline = Date.now() + OUTCOME_MS;
-    let errorSince: number | undefined;
-    while (Date.now() < deadline) {
-      if (this.visitedLogin || this.onLogin) return 'login';
-      const state = await this.probe<{ saved: boolean; error: boolean }>(
-        `({ saved: !!document.querySelector('.saved')?.checkVisibility(), error: !!document.querySelector('.error') })`,
-      );
-      if (state?.saved) return 'saved';
-      if (state?.error) {
-        errorSince ??= Date.now();
-        if (Date.now() - errorSince >= 1_000 && this.inflight === 0) return 'error';
-      }
-      await sleep(100);
-    }
-    return errorSince === undefined ? 'nothing' : 'error';
+  /** Waits (up to 8 s) for the save to end: saved, an error shown, or the login page. */
+  saveOutcome(): Promise<SaveOutcome> {
+    return waitForSaveOutcome(
+      this,
+      `({ saved: !!document.querySelector('.saved')?.checkVisibility(), error: !!document.querySelector('.error') })`,
+    );
   }
 
   async noteValue(): Promise<string | undefined> {
@@ -341,22 +250,13 @@ async function refreshUnavailable(run: Run): Promise<Truth> {
 async function stillUnauthorized(run: Run): Promise<Truth> {
   await run.signIn();
   await run.type(run.uniqueText());
-  await within(5_000, run.zoo.control.rejectAll(true), 'reject all');
-  try {
-    const before = (await run.stats()).notePosts;
-    await run.clickSave();
-    const end = Date.now() + 3_000;
-    while (Date.now() < end) {
-      await run.probe('true');
-      await sleep(200);
-    }
-    const posts = (await run.stats()).notePosts - before;
-    const where = run.visitedLogin || run.onLogin ? '; then went to the login page' : '';
-    if (posts <= 3) return passed(`the save was sent ${posts} time(s) in 3 s${where}: no loop`);
-    return failed(`a retry loop: the save was sent ${posts} times in 3 s`);
-  } finally {
-    await within(5_000, run.zoo.control.rejectAll(false), 'reject all off').catch(() => {});
-  }
+  return saveWhileRejected(
+    run.zoo,
+    run,
+    () => run.clickSave(),
+    (stats) => stats.notePosts,
+    'login page',
+  );
 }
 
 async function tokenLeak(run: Run): Promise<Truth> {
@@ -368,22 +268,7 @@ async function tokenLeak(run: Run): Promise<Truth> {
     .waitFor({ state: 'attached', timeout: OUTCOME_MS })
     .catch(() => {});
   await run.networkQuiet();
-  const seen = run.third.seen();
-  if (seen.length === 0) return failed('the dashboard never called the third party: nothing to judge');
-  const leaked = new Set<string>();
-  for (const request of seen) {
-    if (request.authorization) leaked.add('Authorization');
-    if (request.xAccessToken) leaked.add('x-access-token');
-    const names = (request.cookie ?? '').split(';').map((part) => part.split('=')[0]?.trim());
-    if (names.includes('access_token')) leaked.add('cookie access_token');
-    if (names.includes('refresh_token')) leaked.add('cookie refresh_token');
-  }
-  if (leaked.size) {
-    return failed(
-      `the third party (${run.third.origin}) received the app's credential: ${[...leaked].join(', ')}`,
-    );
-  }
-  return passed(`the third party received ${seen.length} request(s), none with the app's credential`);
+  return thirdPartyTruth(run.third);
 }
 
 const RUNNERS: Record<ZooScenario, (run: Run) => Promise<Truth>> = {
@@ -401,35 +286,12 @@ const RUNNERS: Record<ZooScenario, (run: Run) => Promise<Truth>> = {
  * event, observation; everything closed afterwards. Never hangs: every step is bounded.
  */
 export async function truthFor(app: ZooApp, scenario: ZooScenario, options: TruthOptions): Promise<Truth> {
-  const third = await startThirdParty();
-  let zoo: ZooServer | undefined;
-  let context: BrowserContext | undefined;
-  let truth: Truth;
-  try {
-    zoo = await startZooApp(app, {
-      accessTtlMs: options.accessTtlMs ?? 1_500,
-      thirdPartyOrigin: third.origin,
-    });
-    context = await within(10_000, options.browser.newContext({ baseURL: zoo.origin }), 'new context');
+  return truthRun(app, options.browser, options.accessTtlMs ?? 1_500, async (context, zoo, third) => {
     const page = await within(10_000, context.newPage(), 'new page');
     page.setDefaultTimeout(5_000);
     const run = new Run(page, zoo, third, app);
-    truth = await within(SCENARIO_BUDGET_MS, RUNNERS[scenario](run), scenario);
-  } catch (error) {
-    if (error instanceof Verdict) truth = error.truth;
-    else if (error instanceof StepTimeout) truth = failed(`timed out: ${error.message}`);
-    else truth = failed(`error: ${firstLine(error)}`);
-  }
-  if (context) {
-    const closing = context.close().then(
-      () => true,
-      () => true,
-    );
-    const closed = await Promise.race([closing, sleep(CLOSE_MS).then(() => false)]);
-    if (!closed) truth = { ...truth, evidence: `${truth.evidence}; closing the context hung for 5 s` };
-  }
-  await Promise.all([zoo?.close(), third.close()]);
-  return truth;
+    return within(SCENARIO_BUDGET_MS, RUNNERS[scenario](run), scenario);
+  });
 }
 
 /**
@@ -451,19 +313,7 @@ export async function computeTruthTable(
   const table: TruthTable = {};
   const jobs = apps.flatMap((app) => scenarios.map((scenario) => ({ app, scenario })));
   for (const { app } of jobs) table[app.name] ??= {} as Record<ZooScenario, Truth>;
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const { app, scenario } = jobs[next++]!;
-      const truthOptions: TruthOptions = { browser };
-      if (options.accessTtlMs !== undefined) truthOptions.accessTtlMs = options.accessTtlMs;
-      const started = Date.now();
-      const truth = await truthFor(app, scenario, truthOptions);
-      table[app.name]![scenario] = truth;
-      options.onTruth?.(app, scenario, truth, Date.now() - started);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 3) }, worker));
+  await fillTruthTable(table, jobs, browser, options, truthFor);
   return table;
 }
 
@@ -472,21 +322,7 @@ export function formatTruthTable(
   table: TruthTable,
   scenarios: readonly ZooScenario[] = ZOO_SCENARIOS,
 ): string {
-  const names = Object.keys(table);
-  const width = Math.max(...names.map((name) => name.length), 3);
-  const head = ['app'.padEnd(width), ...scenarios].join(' | ');
-  const rows = names.map((name) =>
-    [
-      name.padEnd(width),
-      ...scenarios.map((scenario) => {
-        const verdict = table[name]?.[scenario]?.verdict;
-        return (verdict === 'passed' ? 'passed' : verdict === 'failed' ? 'FAILED' : '-').padEnd(
-          scenario.length,
-        );
-      }),
-    ].join(' | '),
-  );
-  return [head, '-'.repeat(head.length), ...rows].join('\n');
+  return formatTable(table, scenarios);
 }
 
 /** Every failed truth with its evidence, one a line. */
@@ -498,28 +334,4 @@ export function formatTruthEvidence(table: TruthTable): string {
       ),
     )
     .join('\n');
-}
-
-/** Tells the page it is hidden or visible the way the browser would (a source string: nothing to transpile). */
-function visibilitySource(state: 'hidden' | 'visible'): string {
-  return `(() => {
-    const next = ${JSON.stringify(state)};
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
-    document.dispatchEvent(new Event('visibilitychange'));
-    window.dispatchEvent(new Event(next === 'visible' ? 'focus' : 'blur'));
-    return true;
-  })()`;
-}
-
-function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '';
-  }
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -2,15 +2,13 @@
  * Setup mistakes are the audit's `error`, never the app's failure: each names the config field, the
  * selector or URL and what was seen, within 15 s, and the command exits 2.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CheckConfig } from '../../src/check.js';
+import { runCli } from '../run-cli.js';
 import { auditConfigFor, zooApp } from './apps.js';
 import { auditZooApp } from './audit-zoo.js';
 import { startThirdParty, startZooApp } from './server/index.js';
@@ -77,6 +75,16 @@ describe('setup mistakes are errors that name what is wrong', () => {
     expect(ms).toBeLessThan(15_000);
   }, 60_000);
 
+  it('a `ready` selector that cannot parse (it would count 0 loaded parts)', async () => {
+    const { result, ms, reasons } = await mistake((c) => ({
+      ...c,
+      concurrent: { ...c.concurrent!, ready: '[data-panel' },
+    }));
+    expect(result.exitCode).toBe(2);
+    expect(reasons[0]).toMatch(/^concurrent\.ready "\[data-panel" is not a valid selector/);
+    expect(ms).toBeLessThan(15_000);
+  }, 60_000);
+
   it('a login rate limit: the sign-ins back off and every scenario still runs', async () => {
     const { result } = await auditZooApp(app, {
       loginLimit: 2,
@@ -98,22 +106,6 @@ describe('setup mistakes are errors that name what is wrong', () => {
 });
 
 describe('expiryproof check, the command, on setup mistakes', () => {
-  const cli = fileURLToPath(new URL('../../bin/expiryproof.js', import.meta.url));
-
-  async function run(args: string[]) {
-    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    return { code: code as number, stdout, stderr };
-  }
-
   it('a config with wrong types is a config error (exit 2), every problem named, not a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'expiryproof-config-'));
     const file = join(dir, 'expiryproof.config.json');
@@ -127,7 +119,7 @@ describe('expiryproof check, the command, on setup mistakes', () => {
         concurent: {},
       }),
     );
-    const { code, stderr } = await run(['check', '--config', file]);
+    const { code, stderr } = await runCli(['check', '--config', file]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/3 problems/);
     expect(stderr).toMatch(/form\.saveRequest: expected a URL pattern/);
@@ -153,7 +145,7 @@ describe('expiryproof check, the command, on setup mistakes', () => {
         }),
       );
       const began = Date.now();
-      const { code, stdout } = await run([
+      const { code, stdout } = await runCli([
         'check',
         '--config',
         file,

@@ -5,7 +5,8 @@
  * survives them; a full page load resumes the session.
  */
 import axios from 'axios';
-import { ZOO_THEMES, ZOO_USER, type ZooPageConfig, zooHome, zooLoginPath, zooPages } from '../types.js';
+import { ZOO_THEMES, type ZooPageConfig, zooHome, zooLoginPath, zooPages } from '../types.js';
+import { el, signInForm } from './dom.js';
 import { createZooHttp } from './http.js';
 
 const zoo = (window as unknown as { ZOO: ZooPageConfig }).ZOO;
@@ -21,17 +22,6 @@ const TITLES: Record<string, string> = {
   '/settings': 'Settings',
   '/tasks': 'Tasks',
 };
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function nav(): HTMLElement {
   const bar = el('nav');
@@ -66,32 +56,13 @@ async function loginPage() {
       return;
     }
   }
-  const form = el('form');
-  const message = el('div', { id: 'message' });
-  form.append(
-    el('h1', {}, 'Sign in'),
-    el('label', {}, 'Email '),
-    el('input', { name: 'email', type: 'email', autocomplete: 'username', placeholder: ZOO_USER.email }),
-    el('label', {}, ' Password '),
-    el('input', { name: 'password', type: 'password', autocomplete: 'current-password' }),
-    el('button', { type: 'submit' }, 'Sign in'),
-    message,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    try {
-      const answer = await axios.post('/api/auth/login', {
-        email: data.get('email'),
-        password: data.get('password'),
-      });
+  root.replaceChildren(
+    signInForm(async (fields) => {
+      const answer = await axios.post('/api/auth/login', fields);
       api.keep(answer.data);
       location.href = home;
-    } catch (error) {
-      message.replaceChildren(el('p', { class: 'error' }, `Sign-in failed: ${describe(error)}`));
-    }
-  });
-  root.replaceChildren(form);
+    }, describe),
+  );
 }
 
 function notesPage() {

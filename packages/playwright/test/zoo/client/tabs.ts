@@ -14,7 +14,8 @@
  */
 import { createSession, HttpStatusError, type Session, type Tokens, webStorage } from '@expiryproof/core';
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
-import { ZOO_USER, type ZooPageConfig } from '../types.js';
+import type { ZooPageConfig } from '../types.js';
+import { el, signInForm } from './dom.js';
 
 const zoo = (window as unknown as { ZOO: ZooPageConfig }).ZOO;
 const root = document.getElementById('app')!;
@@ -29,17 +30,6 @@ interface TabsClient {
   /** GET of a same-origin API path (or a third-party URL): the parsed JSON body, or a thrown error with `status`. */
   get(url: string): Promise<unknown>;
   logout(): Promise<void>;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 const toLogin = () => {
@@ -172,34 +162,18 @@ function expiryproofClient(): TabsClient {
 const client = zoo.client === 'tabs-expiryproof' ? expiryproofClient() : independentClient();
 
 function loginPage() {
-  const form = el('form');
-  const message = el('div', { id: 'message' });
-  form.append(
-    el('h1', {}, 'Sign in'),
-    el('label', {}, 'Email '),
-    el('input', { name: 'email', type: 'email', autocomplete: 'username', placeholder: ZOO_USER.email }),
-    el('label', {}, ' Password '),
-    el('input', { name: 'password', type: 'password', autocomplete: 'current-password' }),
-    el('button', { type: 'submit' }, 'Sign in'),
-    message,
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const data = new FormData(form);
-    try {
+  root.replaceChildren(
+    signInForm(async (fields) => {
       const response = await fetch('/api/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: data.get('email'), password: data.get('password') }),
+        body: JSON.stringify(fields),
       });
       if (!response.ok) throw new HttpStatusError(response.status);
       client.signedIn((await response.json()) as Tokens);
       location.href = '/dashboard';
-    } catch (error) {
-      message.replaceChildren(el('p', { class: 'error' }, `Sign-in failed: ${describe(error)}`));
-    }
-  });
-  root.replaceChildren(form);
+    }, describe),
+  );
 }
 
 function dashboardPage() {
