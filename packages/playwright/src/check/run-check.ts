@@ -328,7 +328,8 @@ async function runScenario(
   } finally {
     clearTimeout(timer);
   }
-  const alive = await responsive(page, 2_000);
+  // A busy machine can keep a page from answering for a while; a frozen one never answers: ask twice.
+  const alive = (await responsive(page, 3_000)) || (await responsive(page, 3_000));
   if (!alive) {
     verdict = {
       status: 'error',

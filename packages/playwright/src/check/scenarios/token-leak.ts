@@ -45,9 +45,9 @@ export const tokenLeak: Scenario = {
     );
     await ctx.signIn();
     await page.goto(path);
-    // A page may call the third party late (after renewing its session, after its own data): wait for it,
-    // as long as a save would be waited for, then for the page to settle.
-    const deadline = Date.now() + (config.outcomeTimeout ?? 8) * 1000;
+    // A page may call the third party late (after renewing its session, after its own data, on a busy
+    // machine): wait for it up to 15 s, then for the page to settle.
+    const deadline = Date.now() + Math.max(15, config.outcomeTimeout ?? 8) * 1000;
     while (!seen.length && Date.now() < deadline) await page.waitForTimeout(100).catch(() => {});
     await networkQuiet(page, 300, 3_000);
     await ctx.traffic.settled(2_000);
