@@ -85,7 +85,10 @@ export async function signIn(page: Page, config: CheckConfig): Promise<void> {
       () => true,
       () => false,
     );
-    if ((await Promise.race([shown, left])) && landed(new URL(page.url()))) return;
+    const settled = await Promise.race([shown, left]);
+    if (landed(new URL(page.url()))) return;
+    // Neither the field nor a redirect within the wait: the field is missing; say so now, not after a second wait.
+    if (!settled) await expectSelector(page, first, 'login.fields', 1);
   }
   for (const selector of Object.keys(login.fields)) await expectSelector(page, selector, 'login.fields');
   for (const [selector, value] of Object.entries(login.fields)) await page.fill(selector, value);
