@@ -26,10 +26,16 @@ export async function signIn(page: Page, base: '' | '/lazy') {
   await page.goto(`${base}/login`);
   await page.fill('input[name=email]', DEMO.email);
   await page.fill('input[name=password]', DEMO.password);
+  // Wait for the profile load itself, so typing is not overwritten by it and a test's server levers act
+  // after it. (Not `networkidle`: sign-in navigates inside the single-page app, and that load state was
+  // reached on the login page already, so it returns while the profile request is still in flight.)
+  const profileLoaded = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === '/api/profile' && r.request().method() === 'GET' && r.ok(),
+    { timeout: 15_000 },
+  );
   await page.click('button[type=submit]');
   await expect(page).toHaveURL(`${base}/settings/profile`);
-  // Wait for the profile load, so typing is not overwritten by it.
-  await page.waitForLoadState('networkidle');
+  await profileLoaded;
 }
 
 /** Every path the main frame has been at since this call. */

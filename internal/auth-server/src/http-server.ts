@@ -1,15 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { type ApiState, createApiEndpoints } from './api-endpoints.js';
+import { createRefreshEndpoint, type RefreshFault, type RefreshState } from './refresh-endpoint.js';
 import { createTokenService, type TokenServiceOptions } from './token-service.js';
 
-/** What the next refresh call does instead of its normal work. */
-export interface RefreshFault {
-  status?: number;
-  delayMs?: number;
-  /** Destroy the socket without answering. */
-  drop?: boolean;
-}
+export type { RefreshFault } from './refresh-endpoint.js';
 
 export interface LoggedRequest {
   method: string;
@@ -19,7 +14,7 @@ export interface LoggedRequest {
   status: number;
 }
 
-export interface AuthServerOptions extends Partial<TokenServiceOptions> {
+export interface AuthServerOptions extends Partial<Omit<TokenServiceOptions, 'now'>> {
   /** Default 0: any free port on 127.0.0.1. */
   port?: number;
   host?: string;
@@ -53,62 +48,50 @@ function parseJson(buffer: Buffer): Record<string, unknown> | undefined {
   }
 }
 
+/** What the server does, changeable while it runs (in-process, or over /__control/faults). */
+export interface ServerState extends ApiState, RefreshState {
+  logging: boolean;
+  /** Added to the server's clock, which issues and judges tokens: a server whose clock disagrees with the client's. */
+  clockOffsetMs: number;
+}
+
+const DEFAULT_STATE: Readonly<ServerState> = {
+  alwaysUnauthorized: false,
+  refusedStatus: 401,
+  refreshDelayMs: 0,
+  idempotency: false,
+  logging: true,
+  clockOffsetMs: 0,
+};
+const ZERO_STATS = {
+  logins: 0,
+  refreshCalls: 0,
+  refreshSucceeded: 0,
+  idempotentReplays: 0,
+  apiCalls: 0,
+  unauthorized: 0,
+};
+
+function coerce<T>(like: T, value: unknown): T {
+  return (typeof like === 'number' ? Number(value) : typeof like === 'boolean' ? Boolean(value) : value) as T;
+}
+
 /**
  * Starts a real auth + API server on loopback. Control is both in-process (the returned object)
  * and over HTTP under /__control, so a server in another process can be steered the same way.
  */
 export async function startAuthServer(options: AuthServerOptions = {}) {
+  const state: ServerState = { ...DEFAULT_STATE };
   const tokens = createTokenService({
     accessTtlMs: options.accessTtlMs ?? 60_000,
     format: options.format ?? 'jwt',
+    now: () => Date.now() + state.clockOffsetMs,
   });
-  const stats = { logins: 0, refreshCalls: 0, refreshSucceeded: 0, apiCalls: 0, unauthorized: 0 };
+  const stats = { ...ZERO_STATS };
   const log: LoggedRequest[] = [];
   const faults: RefreshFault[] = [];
-  const state = { alwaysUnauthorized: false, refreshDelayMs: 0, logging: true };
-
-  async function handleRefresh(req: IncomingMessage, res: ServerResponse, body: Buffer) {
-    stats.refreshCalls++;
-    const fault = faults.shift();
-    const wait = (fault?.delayMs ?? 0) + state.refreshDelayMs;
-    if (wait) await delay(wait);
-    if (fault?.drop) return req.socket.destroy();
-    if (fault?.status) return send(res, fault.status, { error: 'injected_fault' });
-    const refreshToken = parseJson(body)?.refreshToken;
-    if (typeof refreshToken !== 'string') return send(res, 400, { error: 'invalid_request' });
-    const outcome = await tokens.refresh(refreshToken);
-    if (!outcome.ok) return send(res, 401, { error: outcome.error });
-    stats.refreshSucceeded++;
-    send(res, 200, outcome.tokens);
-  }
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) {
-    stats.apiCalls++;
-    const wait = Number(url.searchParams.get('delay') ?? 0);
-    const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    const user = token && !state.alwaysUnauthorized ? await tokens.verify(token) : undefined;
-    if (wait) await delay(wait);
-    if (url.pathname === '/api/public') return send(res, 200, { ok: true });
-    if (!user) {
-      stats.unauthorized++;
-      return send(
-        res,
-        401,
-        { error: 'invalid_token' },
-        { 'www-authenticate': 'Bearer error="invalid_token"' },
-      );
-    }
-    if (url.pathname === '/api/echo') {
-      return send(res, 200, {
-        method: req.method,
-        contentType: req.headers['content-type'] ?? null,
-        length: body.length,
-        base64: body.toString('base64'),
-      });
-    }
-    send(res, 200, { ok: true, user, path: url.pathname, query: url.search });
-  }
+  const refresh = createRefreshEndpoint(tokens, state, stats, faults, send);
+  const endpoints = createApiEndpoints(tokens, state, stats, send);
 
   function handleControl(res: ServerResponse, url: URL, body: Buffer) {
     const input = parseJson(body) ?? {};
@@ -128,9 +111,11 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
         break;
       case '/__control/faults':
         faults.push(...((input.faults as RefreshFault[]) ?? []));
-        state.refreshDelayMs = Number(input.refreshDelayMs ?? state.refreshDelayMs);
-        state.alwaysUnauthorized = Boolean(input.alwaysUnauthorized ?? state.alwaysUnauthorized);
-        state.logging = Boolean(input.logging ?? state.logging);
+        // Only known keys, with the type their default has: the control API steers, it does not inject.
+        for (const key of Object.keys(DEFAULT_STATE) as Array<keyof ServerState>) {
+          if (input[key] !== undefined)
+            Object.assign(state, { [key]: coerce(DEFAULT_STATE[key], input[key]) });
+        }
         break;
       default:
         return send(res, 404, { error: 'not_found' });
@@ -151,8 +136,10 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       stats.logins++;
       return send(res, 200, await tokens.issue(email));
     }
-    if (req.method === 'POST' && url.pathname === '/auth/refresh') return handleRefresh(req, res, body);
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, body);
+    if (req.method === 'POST' && url.pathname === '/auth/refresh')
+      return refresh.handle(req, res, parseJson(body));
+    if (url.pathname.startsWith('/api/')) return endpoints.api(req, res, url, body);
+    if (url.pathname === '/graphql') return endpoints.graphql(req, res);
     send(res, 404, { error: 'not_found' });
   }
 
@@ -171,7 +158,11 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
       if (!res.headersSent) send(res, 500, { error: 'internal', message: String(error) });
     });
   });
-  server.keepAliveTimeout = 10_000;
+  // Longer than any pause between one client's storms in `npm run bench` (another client's storm can take
+  // half a minute on a busy machine): a client that reuses a socket the server has just closed loses the
+  // request on it (ECONNRESET), which would count as a failure of the client under test.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve) =>
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
   );
@@ -198,10 +189,11 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     sent: (path: string) => log.filter((entry) => entry.path === path),
     reset() {
       tokens.resetStats();
+      refresh.reset();
       log.length = 0;
       faults.length = 0;
-      Object.assign(stats, { logins: 0, refreshCalls: 0, refreshSucceeded: 0, apiCalls: 0, unauthorized: 0 });
-      Object.assign(state, { alwaysUnauthorized: false, refreshDelayMs: 0, logging: true });
+      Object.assign(stats, ZERO_STATS);
+      Object.assign(state, DEFAULT_STATE);
     },
     close: () =>
       new Promise<void>((resolve) => {

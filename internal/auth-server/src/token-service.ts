@@ -24,6 +24,8 @@ interface RefreshRecord {
 export interface TokenServiceOptions {
   accessTtlMs: number;
   format: 'jwt' | 'opaque';
+  /** The server's clock (epoch ms): tokens are issued and judged by it. Default `Date.now`; tests skew it. */
+  now?: () => number;
 }
 
 /**
@@ -39,19 +41,20 @@ export function createTokenService(options: TokenServiceOptions) {
   // Bumping the epoch expires every access token issued before, without waiting for the clock.
   let epoch = 0;
   let reuseDetected = 0;
+  const now = options.now ?? Date.now;
 
   async function issueAccess(user: string): Promise<string> {
     if (options.format === 'opaque') {
       const token = randomToken();
-      opaque.set(token, { user, expiresAt: Date.now() + options.accessTtlMs, epoch });
+      opaque.set(token, { user, expiresAt: now() + options.accessTtlMs, epoch });
       return token;
     }
-    const now = Date.now();
+    const at = now();
     return new SignJWT({ ep: epoch, jti: randomToken(8) })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(user)
-      .setIssuedAt(Math.floor(now / 1000))
-      .setExpirationTime(new Date(now + options.accessTtlMs))
+      .setIssuedAt(Math.floor(at / 1000))
+      .setExpirationTime(new Date(at + options.accessTtlMs))
       .sign(secret);
   }
 
@@ -83,10 +86,13 @@ export function createTokenService(options: TokenServiceOptions) {
     async verify(token: string): Promise<string | undefined> {
       if (options.format === 'opaque') {
         const entry = opaque.get(token);
-        return entry && entry.expiresAt > Date.now() && entry.epoch === epoch ? entry.user : undefined;
+        return entry && entry.expiresAt > now() && entry.epoch === epoch ? entry.user : undefined;
       }
       try {
-        const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
+        const { payload } = await jwtVerify(token, secret, {
+          algorithms: ['HS256'],
+          currentDate: new Date(now()),
+        });
         return payload.ep === epoch ? payload.sub : undefined;
       } catch {
         return undefined;

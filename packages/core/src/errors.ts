@@ -10,6 +10,8 @@ const BASE = 'ExpiryproofError';
 /** Why a session ended. */
 export type ExpiryReason =
   | 'refresh-rejected'
+  /** A refresh answer was lost in transit (network error, timeout) and the retry was rejected: maybe not revoked. */
+  | 'refresh-outcome-lost'
   | 'reauth-declined'
   | 'reauth-failed'
   | 'replay-rejected'
@@ -42,7 +44,7 @@ export class SessionExpiredError extends ExpiryproofError {
 export class RefreshTimeoutError extends ExpiryproofError {
   declare readonly timeout: number;
   constructor(timeout: number, options?: { cause?: unknown }) {
-    super(`Token refresh did not succeed within ${timeout} ms`, options);
+    super(`Refresh did not succeed within ${timeout} ms`, options);
     this.timeout = timeout;
   }
 }
@@ -59,13 +61,16 @@ export class ConfigurationError extends ExpiryproofError {}
 /** Reported through the `warning` event: something was off but the session carried on. */
 export class SessionWarning extends ExpiryproofError {
   /**
-   * - `clock-skew`: token times disagree with this clock; the token's own lifetime (or 401s) decide.
+   * - `clock-skew`: a token's times cannot be true on this clock (issued in its future, or expired on
+   *   arrival); the token's own lifetime (or 401s) decide. The message says which.
    * - `storage-failed`: the storage threw; tokens stay in memory.
    * - `stored-tokens-invalid`: what the storage held is not a token set; the session starts without.
+   * - `foreign-authorization`: a request to an allowed origin already carried `Authorization`, so the
+   *   session left it alone (no token attached, no refresh). Reported once per session.
    */
-  declare readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid';
-  constructor(code: SessionWarning['code'], options?: { cause?: unknown }) {
-    super(`expiryproof warning: ${code}`, options);
+  declare readonly code: 'clock-skew' | 'storage-failed' | 'stored-tokens-invalid' | 'foreign-authorization';
+  constructor(code: SessionWarning['code'], detail?: string, options?: { cause?: unknown }) {
+    super(`expiryproof warning: ${code}${detail ? ` (${detail})` : ''}`, options);
     this.code = code;
   }
 }

@@ -4,16 +4,17 @@ import {
   HttpStatusError,
   type RefreshContext,
   type SessionOptions,
+  type SessionWarning,
   type Tokens,
 } from '@expiryproof/core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** A `refresh` that calls the real server's rotating refresh endpoint, as an app would. */
 export function refreshAt(origin: string, { withExpiresAt = true } = {}) {
-  return async ({ refreshToken, fetch, signal }: RefreshContext): Promise<Tokens> => {
+  return async ({ refreshToken, fetch, signal, idempotencyKey }: RefreshContext): Promise<Tokens> => {
     const res = await fetch(`${origin}/auth/refresh`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify({ refreshToken }),
       signal,
     });
@@ -66,7 +67,14 @@ export function sessionFor(
   ] as const) {
     session.on(type, (payload) => events.push({ type, payload }));
   }
-  return { session, events, count: (type: string) => events.filter((e) => e.type === type).length };
+  return {
+    session,
+    events,
+    count: (type: string) => events.filter((e) => e.type === type).length,
+    /** The warnings emitted so far. */
+    warnings: () =>
+      events.filter((e) => e.type === 'warning').map((e) => (e.payload as { error: SessionWarning }).error),
+  };
 }
 
 export interface Echo {

@@ -49,12 +49,13 @@ describe('refresh failures are classified', () => {
     expect(count('expired')).toBe(1);
     // Saving again after declining asks again, without another refresh call for a dead token.
     let asked = 0;
-    const again = sessionFor(ctx.server, undefined, {
+    const again = sessionFor(ctx.server, await ctx.server.login(), {
       reauthenticate: async () => {
         asked++;
         return asked === 1 ? null : ctx.server.login();
       },
     });
+    ctx.server.expireAccessTokens();
     ctx.server.revokeRefreshTokens();
     await expect(again.session.fetch(`${ctx.server.origin}/api/data`)).rejects.toSatisfy(
       SessionExpiredError.is,
@@ -63,6 +64,36 @@ describe('refresh failures are classified', () => {
     expect((await again.session.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
     expect(ctx.server.stats().refreshCalls).toBe(before);
     expect(asked).toBe(2);
+  });
+
+  it('a 401 that arrives after a declined sign-in, for a request sent before it, shares its fate: no second dialog', async () => {
+    const reauthenticate = vi.fn(async () => null);
+    const { session } = sessionFor(ctx.server, ctx.tokens, { reauthenticate });
+    ctx.server.expireAccessTokens();
+    ctx.server.revokeRefreshTokens();
+    // The server judges the slow request's token on arrival and holds its 401 until long after the decline.
+    const slow = session.fetch(`${ctx.server.origin}/api/slow?delay=1500`);
+    await expect(session.fetch(`${ctx.server.origin}/api/fast`)).rejects.toSatisfy(SessionExpiredError.is);
+    expect(session.getStatus()).toBe('expired');
+    const late = await slow.catch((e: unknown) => e);
+    expect(SessionExpiredError.is(late) && late.reason).toBe('reauth-declined');
+    expect(reauthenticate).toHaveBeenCalledTimes(1);
+  });
+
+  it('after an expiry and a sign-in through reauthenticate, later 401s are refreshed as usual', async () => {
+    let answer: 'decline' | 'sign-in' = 'decline';
+    const { session } = sessionFor(ctx.server, ctx.tokens, {
+      reauthenticate: async () => (answer === 'decline' ? null : ctx.server.login()),
+    });
+    ctx.server.expireAccessTokens();
+    ctx.server.revokeRefreshTokens();
+    await expect(session.fetch(`${ctx.server.origin}/api/a`)).rejects.toSatisfy(SessionExpiredError.is);
+    answer = 'sign-in';
+    expect((await session.fetch(`${ctx.server.origin}/api/b`)).status).toBe(200);
+    ctx.server.expireAccessTokens();
+    const before = ctx.server.stats().refreshCalls;
+    expect((await session.fetch(`${ctx.server.origin}/api/c`)).status).toBe(200);
+    expect(ctx.server.stats().refreshCalls).toBe(before + 1);
   });
 
   it('a refresh endpoint that blips (503, then a dropped connection) is retried: no expiry, the request succeeds', async () => {
@@ -90,6 +121,10 @@ describe('refresh failures are classified', () => {
     });
     ctx.server.expireAccessTokens();
     for (let i = 0; i < 50; i++) ctx.server.faults.push({ status: 502 });
+    // The attempt the timeout aborts may already be at the server, and (faults cleared below) rotate the
+    // token for a client that has gone: a server that honours the idempotency key answers the next
+    // refresh, which presents the same token with the same key, with that rotation instead of revoking.
+    ctx.server.state.idempotency = true;
     const error = await session.fetch(`${ctx.server.origin}/api/data`).catch((e: unknown) => e);
     expect(RefreshTimeoutError.is(error)).toBe(true);
     expect((error as RefreshTimeoutError).cause).toMatchObject({ status: 502 });

@@ -56,10 +56,10 @@ function Form({ onResult }: { onResult: (outcome: string) => void }) {
   );
 }
 
-function setup(options: { reauthTimeout?: number } = {}) {
+function setup({ signedIn = true, ...options }: { reauthTimeout?: number; signedIn?: boolean } = {}) {
   const reauth = createReauthController();
   // One tab per test: cross-tab coordination has its own tests, and sessions of earlier tests must not answer.
-  const { session } = sessionFor(ctx.server, ctx.tokens, {
+  const { session, count } = sessionFor(ctx.server, signedIn ? ctx.tokens : undefined, {
     reauthenticate: reauth.reauthenticate,
     crossTab: false,
     ...options,
@@ -80,7 +80,7 @@ function setup(options: { reauthTimeout?: number } = {}) {
       <ReauthDialog login={login} username="demo@example.com" />
     </SessionProvider>,
   );
-  return { session, results, user: userEvent.setup() };
+  return { session, count, results, user: userEvent.setup() };
 }
 
 describe('@expiryproof/react against a real auth server', () => {
@@ -147,6 +147,22 @@ describe('@expiryproof/react against a real auth server', () => {
     await screen.findByRole('dialog');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     await waitFor(() => expect(results).toEqual(['SessionExpiredError', 'SessionExpiredError']));
+  });
+
+  it('a visitor who never signed in gets the 401 and no "session expired" dialog', async () => {
+    const { user, results, count } = setup({ signedIn: false });
+    expect(screen.getByTestId('status').textContent).toBe('signed-out');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(results).toEqual(['status 401']));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByTestId('status').textContent).toBe('signed-out');
+    expect(count('expired') + count('reauth-required')).toBe(0);
+    // At most one silent refresh (a cookie-held session would have resumed through it).
+    expect((await ctx.server.stats()).refreshCalls).toBe(1);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(results).toEqual(['status 401', 'status 401']));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect((await ctx.server.stats()).refreshCalls).toBe(1);
   });
 
   it('keeps focus inside the dialog', async () => {

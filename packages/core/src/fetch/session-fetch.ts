@@ -3,14 +3,9 @@ import { bufferBody, isOneShot } from './replayable-body.js';
 
 const AUTHORIZATION = 'authorization';
 
-function isRequest(value: unknown): value is Request {
-  // Duck-typed so a Request from another realm or polyfill is recognised too.
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Request).clone === 'function' &&
-    'url' in value
-  );
+function isRequest(value: RequestInfo | URL): value is Request {
+  // Duck-typed so a Request from another realm or polyfill is recognised too (strings and URLs have no clone).
+  return typeof (value as Request).clone === 'function' && 'url' in (value as object);
 }
 
 /** Whether the caller set Authorization itself, in any of the shapes fetch accepts. */
@@ -37,11 +32,15 @@ function withAuthorization(
 }
 
 const discard = (response: Response) => {
-  // The 401 is replaced by the replay. Reading a small body to its end lets the connection be reused;
-  // cancelling it would make the transport close the socket. Large or unsized bodies are cancelled.
+  // The refused answer is replaced by the replay. Reading a small body to its end lets the connection be
+  // reused; cancelling it would make the transport close the socket. Large or unsized bodies are cancelled.
   const size = Number(response.headers.get('content-length') ?? Number.NaN);
   (size <= 65_536 ? response.arrayBuffer() : response.body?.cancel())?.catch(() => {});
 };
+// Shared by every request: per-request closures would be allocated on the hot path.
+const status = (response: Response) => response.status;
+const header = (response: Response, name: string) => response.headers.get(name);
+const itself = (response: Response) => response;
 
 /** Builds `session.fetch`: the same contract as fetch, with the request cycle of `run` around it. */
 export function createSessionFetch(run: Session['run'], transport: typeof fetch): typeof fetch {
@@ -49,16 +48,19 @@ export function createSessionFetch(run: Session['run'], transport: typeof fetch)
     const request = isRequest(input) ? input : undefined;
     const headers = init?.headers ?? request?.headers;
     // A caller that sets its own Authorization manages it itself: not our token, not our 401.
-    if (hasAuthorization(headers)) return transport(input, init);
+    const own = hasAuthorization(headers);
 
     let body = init?.body;
-    if (isOneShot(body)) body = await bufferBody(body);
+    if (!own && isOneShot(body)) body = await bufferBody(body);
     const rest: RequestInit = body === undefined ? { ...init } : { ...init, body };
 
     return run({
-      url: request ? request.url : input instanceof URL ? input : String(input),
+      url: request ? request.url : (input as string | URL),
       signal: init?.signal ?? request?.signal,
-      status: (response) => response.status,
+      authorizedBy: own ? 'the caller of session.fetch' : undefined,
+      status,
+      header,
+      response: itself,
       discard,
       send(authorization) {
         const sent = { ...rest, headers: withAuthorization(headers, authorization) } as RequestInit;

@@ -1,3 +1,4 @@
+import { randomId } from '../session/random-id.js';
 import type { Tokens } from '../session/types.js';
 
 /** What tabs of one origin tell each other. Same-origin only: a BroadcastChannel never crosses origins. */
@@ -28,8 +29,6 @@ export interface CrossTab {
 interface LockManagerLike {
   request<T>(name: string, options: { signal: AbortSignal }, work: () => Promise<T>): Promise<T>;
 }
-
-const randomId = () => Math.random().toString(36).slice(2) + Date.now().toString(36);
 
 /**
  * Opens the coordination for `name`, or returns undefined where there is no BroadcastChannel (React Native,
@@ -109,8 +108,8 @@ export function createCrossTab(name: string, onMessage: (message: TabMessage) =>
     publish: (message) => channel.postMessage(message),
     lastSiblingRefresh() {
       const [at, by] = (storage()?.getItem(marker) ?? '').split(' ');
-      const stored = by && by !== tabId ? Number(at) : 0;
-      return Math.max(lastHeard, Number.isFinite(stored) ? stored : 0);
+      // A marker that is not a number (NaN) counts as none.
+      return Math.max(lastHeard, (by && by !== tabId && Number(at)) || 0);
     },
     markRefreshed(at) {
       try {

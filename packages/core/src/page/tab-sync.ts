@@ -64,6 +64,9 @@ export function tabSync(host: Host, option: SessionOptions['crossTab']): Hooks {
       crossTab.publish({ type: 'tokens', tokens, at });
       crossTab.markRefreshed(at);
     },
+    // A refresh answer was lost and the retry refused: a sibling may hold newer tokens of its own (it
+    // refreshed, or someone signed in there) that spare the person a sign-in.
+    lookAround: adoption,
     signedOut: () => crossTab.publish({ type: 'logout' }),
     dispose: () => crossTab.close(),
   };

@@ -16,3 +16,12 @@ export function classifyFailure(error: unknown): FailureKind {
   const status = statusOf(error);
   return [400, 401, 403].includes(status as number) ? 'rejected' : 'transient';
 }
+
+/**
+ * Whether a failed attempt may have reached the server and rotated the refresh token anyway: no answer at
+ * all (network error, timeout, an unreadable body) or a gateway that lost the upstream's (502, 504).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status === 502 || status === 504;
+}

@@ -2,21 +2,34 @@ import {
   ConfigurationError,
   type ExpiryReason,
   SessionExpiredError,
+  SessionWarning,
   UnreplayableBodyError,
 } from '../errors.js';
 import { createSessionFetch } from '../fetch/session-fetch.js';
 import { createEmitter } from './emitter.js';
 import type { Hooks, Integration } from './integration.js';
 import { createOriginPolicy } from './origins.js';
-import { type Flight, type FlightDeps, startFlight } from './refresh-flight.js';
+import { randomId } from './random-id.js';
+import {
+  type Flight,
+  type FlightDeps,
+  type FlightMode,
+  type Rotation,
+  startFlight,
+} from './refresh-flight.js';
 import { type Credential, createTokenStore, validateTokens } from './token-store.js';
 import type { Exchange, RefreshReason, Session, SessionOptions, SessionStatus, Tokens } from './types.js';
 import { waitFor } from './wait.js';
 
+/** RFC 6750: a missing scope is about permissions, which a new token cannot grant. */
+const scopeOnly = <R>(exchange: Exchange<R>, result: R) =>
+  /insufficient_scope/.test(exchange.header(result, 'www-authenticate') ?? '');
+
 function duration(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
-    throw new ConfigurationError(`options.${name} must be a finite number of milliseconds >= 0`);
+  // isFinite also refuses non-numbers from plain JavaScript.
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new ConfigurationError(`options.${name} must be finite milliseconds >= 0`);
   }
   return value;
 }
@@ -32,26 +45,28 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   const refreshTimeout = duration(options.refreshTimeout, 30_000, 'refreshTimeout');
   const reauthTimeout = duration(options.reauthTimeout, 300_000, 'reauthTimeout');
   const emitter = createEmitter();
-  const policy = createOriginPolicy(options.origins, options.baseUrl);
+  const policy = createOriginPolicy(options);
   // Looked up per call so test tools that patch the global fetch later still see our requests.
   const transport: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
 
-  const store = createTokenStore({
-    storage: options.storage,
-    initial: options.tokens,
-    leeway: duration(options.leeway, 30_000, 'leeway'),
-    now: options.now ?? Date.now,
+  const store = createTokenStore(
+    options,
+    duration(options.leeway, 30_000, 'leeway'),
     // Deferred, so that warnings raised while the session is built reach listeners the caller adds next.
-    warn: (error) => queueMicrotask(() => emitter.emit('warning', { error })),
-  });
+    (error) => queueMicrotask(() => emitter.emit('warning', { error })),
+  );
 
   let flight: Flight | null = null;
   /** When this tab took its tokens (epoch ms); 0 for tokens of unknown age (from storage or options). */
   let takenAt = 0;
   /** Why the session ended; undefined while it has not. */
   let expiredBy: ExpiryReason | undefined;
-  // After clear() the user signed out on purpose: a 401 is theirs to see, not a reason to refresh.
+  // False after clear() (the user signed out on purpose: a 401 is theirs to see, not a reason to refresh) and
+  // after a flight that ended without tokens (no more silent refreshes until tokens arrive).
   let mayRefresh = true;
+  let warnedAuthorization = false;
+  /** The rotation asked for with the refresh token held now (see `Rotation`). */
+  let rotation: Rotation | undefined;
 
   // The status is derived from the state above, never kept apart from it.
   const deriveStatus = (): SessionStatus =>
@@ -63,18 +78,25 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
     if (status !== previous) emitter.emit('status', { status, previous });
   }
 
-  function changeTokens(tokens: Tokens | null, at = Date.now()) {
+  function changeTokens(tokens: Tokens | null, at = Date.now(), issuedNow = false) {
     takenAt = at;
-    store.set(tokens);
-    if (tokens) expiredBy = undefined;
+    rotation = undefined;
+    store.set(tokens, issuedNow);
+    // Tokens, from wherever they come (a sign-in dialog included), make 401s recoverable again.
+    if (tokens) {
+      expiredBy = undefined;
+      mayRefresh = true;
+    }
     emitter.emit('tokens', { hasTokens: tokens !== null });
     sync();
   }
 
-  /** New tokens from outside a refresh (a login, a sibling tab): a refresh under way is no longer needed. */
-  function adopt(tokens: Tokens, at?: number) {
-    mayRefresh = true;
-    changeTokens(tokens, at);
+  /**
+   * New tokens from outside a refresh (a login, a sibling tab's refresh at `at`, the storage): a refresh
+   * under way is no longer needed.
+   */
+  function adopt(tokens: Tokens, at?: number, issuedNow = at !== undefined) {
+    changeTokens(tokens, at, issuedNow);
     flight?.end();
   }
 
@@ -85,7 +107,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       sync();
       emitter.emit('expired', { reason });
     }
-    return new SessionExpiredError(expiredBy, cause === undefined ? undefined : { cause });
+    return new SessionExpiredError(expiredBy, { cause });
   }
 
   function signOut(here: boolean) {
@@ -121,22 +143,31 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
     refreshToken: () => store.tokens?.refreshToken,
     transport,
     emit: emitter.emit,
-    accept: changeTokens,
+    accept: (tokens) => changeTokens(tokens, undefined, true),
     expire,
     changed: sync,
     guard: hooks.guard ?? ((attempt) => attempt()),
     announce: (tokens) => hooks.announce?.(tokens),
+    rotation: () => (rotation ??= { idempotencyKey: randomId(), lost: false }),
+    async lookAround(signal) {
+      const stored = store.stored();
+      // Another tab (or process) sharing the storage saved tokens after ours: theirs may still be good.
+      if (stored && stored.refreshToken !== store.tokens?.refreshToken) adopt(stored, 0, false);
+      else await hooks.lookAround?.(signal);
+    },
   };
 
-  function fly(reason: RefreshReason, skipRefresh = false): Flight {
+  function fly(reason: RefreshReason, mode: FlightMode = 'refresh'): Flight {
     if (flight) return flight;
     const started: Flight = startFlight(
       flightDeps,
       reason,
       () => {
         if (flight === started) flight = null;
+        // Ended without tokens (a refused silent refresh, an expiry, a logout): 401s no longer start refreshes.
+        if (!store.tokens) mayRefresh = false;
       },
-      skipRefresh,
+      mode,
     );
     flight = started;
     sync();
@@ -168,54 +199,78 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
     return store.credential();
   }
 
-  /** After a 401 for `used`: the credential to replay with, or null when the 401 stands. */
+  /** After a refused request sent with `used`: the credential to replay with, or null when the answer stands. */
   async function recover(
     used: Credential,
     signal: AbortSignal | null | undefined,
   ): Promise<Credential | null> {
     if (!flight) {
+      const current = store.credential();
       if (expiredBy) {
-        if (!options.reauthenticate) throw new SessionExpiredError(expiredBy);
-        fly('unauthorized', true);
-      } else if (
-        used.generation !== store.generation &&
-        store.credential().authorization !== used.authorization
-      ) {
+        // Sent before the session ended, it shares its parked peers' fate; only requests made after the
+        // expiry may ask the person again (one decline must not bring the dialog back).
+        if (used !== current || !options.reauthenticate) throw new SessionExpiredError(expiredBy);
+        fly('unauthorized', expiredBy);
+      } else if (used !== current && current.authorization !== used.authorization) {
         // The token was replaced while this response was on its way: replay now, no new refresh.
-        return store.credential();
+        return current.authorization ? current : null;
       } else if (!mayRefresh) {
         return null;
       } else {
-        fly('unauthorized');
+        // Without tokens (a visitor who never signed in, a refresh token held in an httpOnly cookie), one
+        // silent refresh may resume a session; it never asks anyone to sign in and never expires anything.
+        fly('unauthorized', store.tokens ? 'refresh' : 'silent');
       }
     }
     await waitFor(flight!.promise, signal);
-    return store.credential();
+    const next = store.credential();
+    return next.authorization ? next : null;
+  }
+
+  /**
+   * Whether a result says the access token is no longer accepted. Synchronous with the default test,
+   * so an ordinary response costs no extra tick.
+   */
+  function refused<R>(exchange: Exchange<R>, result: R): boolean | Promise<boolean> {
+    const test = options.isUnauthorized;
+    if (!test) return exchange.status(result) === 401 && !scopeOnly(exchange, result);
+    return (async () => (await test(exchange.response(result))) && !scopeOnly(exchange, result))().catch(
+      () => false,
+    );
   }
 
   async function run<R>(exchange: Exchange<R>): Promise<R> {
-    const url = policy.resolve(exchange.url);
-    if (!url || !policy.allows(url)) return exchange.send(undefined);
+    if (!policy.allows(exchange.url)) return exchange.send(undefined);
+    const by = exchange.authorizedBy;
+    if (by) {
+      if (!warnedAuthorization) {
+        warnedAuthorization = true;
+        emitter.emit('warning', {
+          error: new SessionWarning('foreign-authorization', `Authorization set by ${by}: remove it there`),
+        });
+      }
+      return exchange.send(undefined);
+    }
     const { signal } = exchange;
     const pending = credentialFor(signal);
     const used = pending instanceof Promise ? await pending : pending;
     const first = await exchange.send(used.authorization);
-    if (exchange.status(first) !== 401) return first;
-    let retry: Credential | null;
+    const verdict = refused(exchange, first);
+    if (verdict !== true && !(verdict && (await verdict))) return first;
+    let retry: Credential | null | undefined;
     try {
       retry = await recover(used, signal);
-    } catch (error) {
-      exchange.discard?.(first);
-      throw error;
+    } finally {
+      // The refused answer is replaced by the replay or by an error; only a null retry hands it back.
+      if (retry !== null) exchange.discard?.(first);
     }
     if (!retry) return first;
-    exchange.discard?.(first);
     if (exchange.replayable === false) {
-      throw new UnreplayableBodyError('The request body cannot be sent twice; send the request again');
+      throw new UnreplayableBodyError('The request body cannot be sent twice');
     }
     const second = await exchange.send(retry.authorization);
     // The newest token was refused too: the session is over, but the caller still gets the response.
-    if (exchange.status(second) === 401 && retry.generation === store.generation && !expiredBy) {
+    if ((await refused(exchange, second)) && retry === store.credential() && !expiredBy) {
       expire('replay-rejected');
     }
     return second;
@@ -230,7 +285,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
     getStatus: () => status,
     refresh() {
       mayRefresh = true;
-      return fly('manual', !!expiredBy && !!options.reauthenticate).promise;
+      return fly('manual', expiredBy && options.reauthenticate ? expiredBy : 'refresh').promise;
     },
     clear: () => signOut(true),
     dispose: () => hooks.dispose?.(),

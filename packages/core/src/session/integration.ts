@@ -23,6 +23,11 @@ export interface Hooks {
   guard?<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T | undefined>;
   /** This session obtained tokens (before the refresh's guard ends). */
   announce?(tokens: Tokens): void;
+  /**
+   * Asks elsewhere (sibling tabs) for tokens newer than ours, adopting them if they come; resolves when
+   * the answer had its chance to arrive or `signal` aborts.
+   */
+  lookAround?(signal: AbortSignal): Promise<void>;
   /** This session signed out on purpose. */
   signedOut?(): void;
   /** Stops listening. */

@@ -13,10 +13,13 @@ export function readTimeClaims(token: string): TimeClaims | undefined {
   if (!part) return undefined;
   try {
     // atob takes base64 without its padding (forgiving-base64), so only the URL-safe letters need mapping.
-    const claims: unknown = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
-    const { exp, iat } = (claims ?? {}) as { exp?: unknown; iat?: unknown };
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) return undefined;
-    return { exp, iat: typeof iat === 'number' && Number.isFinite(iat) ? iat : undefined };
+    // A payload of `null` throws here, and counts as opaque like any other malformed token.
+    const { exp, iat }: { exp?: number; iat?: number } = JSON.parse(
+      atob(part.replace(/-/g, '+').replace(/_/g, '/')),
+    );
+    // Number.isFinite is false for anything that is not a number, so no typeof check is needed.
+    if (!Number.isFinite(exp)) return undefined;
+    return { exp: exp!, iat: Number.isFinite(iat) ? iat : undefined };
   } catch {
     return undefined;
   }

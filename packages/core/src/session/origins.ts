@@ -1,21 +1,19 @@
 import { ConfigurationError } from '../errors.js';
+import type { EngineOptions } from './types.js';
 
 /** Decides which URLs may carry the bearer token. */
 export interface OriginPolicy {
-  /** The absolute URL, or undefined when it cannot be resolved (then no token is attached). */
-  resolve(url: string | URL): URL | undefined;
-  allows(url: URL): boolean;
+  /** Whether a request to `url` may carry the token; false when it cannot be resolved. */
+  allows(url: string | URL): boolean;
 }
 
-export function createOriginPolicy(
-  origins: readonly string[] | undefined,
-  baseUrl: string | URL | undefined,
-): OriginPolicy {
+/** The policy of `options.origins`, relative URLs resolved against `options.baseUrl` or the page. */
+export function createOriginPolicy({ origins, baseUrl }: EngineOptions): OriginPolicy {
   const base =
     baseUrl === undefined ? (globalThis as { location?: { href?: string } }).location?.href : String(baseUrl);
   const list = origins ?? (base ? [base] : undefined);
   if (!list) {
-    throw new ConfigurationError('`origins` is required where there is no page origin (e.g. in Node)');
+    throw new ConfigurationError('options.origins is required outside a page (e.g. in Node)');
   }
   const allowed = new Set(
     list.map((origin) => {
@@ -26,14 +24,18 @@ export function createOriginPolicy(
       }
     }),
   );
+  // Parsing every request's URL is most of what the session adds to a request. A string that starts with
+  // an allowed origin and a slash parses to that origin (its authority ends at that slash), so it needs no
+  // parsing; opaque origins ("null") have no such form. Anything else is parsed.
+  const prefixes = [...allowed].filter((origin) => origin !== 'null').map((origin) => `${origin}/`);
   return {
-    resolve(url) {
+    allows(url) {
+      const text = String(url);
       try {
-        return new URL(url, base);
+        return prefixes.some((prefix) => text.startsWith(prefix)) || allowed.has(new URL(text, base).origin);
       } catch {
-        return undefined;
+        return false;
       }
     },
-    allows: (url) => allowed.has(url.origin),
   };
 }

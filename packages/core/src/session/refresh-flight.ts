@@ -1,6 +1,6 @@
 import type { ExpiryReason } from '../errors.js';
 import { RefreshTimeoutError, type SessionExpiredError } from '../errors.js';
-import { classifyFailure } from './classify.js';
+import { classifyFailure, outcomeUnknown } from './classify.js';
 import type { Emitter } from './emitter.js';
 import { validateTokens } from './token-store.js';
 import type { RefreshReason, SessionOptions, Tokens } from './types.js';
@@ -27,7 +27,28 @@ export interface FlightDeps {
   readonly guard: <T>(attempt: () => Promise<T>, signal: AbortSignal) => Promise<T | undefined>;
   /** Tells sibling tabs about tokens this tab obtained (before the cross-tab lock is released). */
   readonly announce: (tokens: Tokens) => void;
+  /** Looks for tokens newer than ours (storage, sibling tabs) and adopts them, which ends the flight. */
+  readonly lookAround: (signal: AbortSignal) => Promise<void>;
+  /** The rotation asked for with the refresh token held now; a new one once the tokens change. */
+  readonly rotation: () => Rotation;
 }
+
+/**
+ * Asking the server to rotate one refresh token, over as many attempts and flights as it takes. Presenting
+ * the same token again is a retry of the same request, whichever flight sends it, so it keeps its key.
+ */
+export interface Rotation {
+  readonly idempotencyKey: string;
+  /** An attempt got no usable answer: the server may have rotated the token all the same. */
+  lost: boolean;
+}
+
+/**
+ * How a flight starts: `refresh`; `silent` (the session holds no tokens: try the refresh, and if it is
+ * refused end quietly, without asking anyone to sign in or expiring anything); or the reason the session
+ * already expired (no refresh token left to try: straight to `reauthenticate`).
+ */
+export type FlightMode = 'refresh' | 'silent' | ExpiryReason;
 
 /** One refresh (with its retries and any re-authentication) that every waiting request shares. */
 export interface Flight {
@@ -52,7 +73,7 @@ export function startFlight(
   deps: FlightDeps,
   reason: RefreshReason,
   onEnd: () => void,
-  skipRefresh: boolean,
+  mode: FlightMode,
 ): Flight {
   const { options } = deps;
   const controller = new AbortController();
@@ -93,19 +114,28 @@ export function startFlight(
     settle();
   };
 
-  /** Resolves with the rejection when the refresh token was refused; settles the flight otherwise. */
-  async function refreshPhase(): Promise<unknown> {
+  /**
+   * Settles the flight, or resolves with why the refresh token was refused and the error that said so:
+   * the caller decides whether anyone is asked to sign in.
+   */
+  async function refreshPhase(): Promise<[ExpiryReason, unknown] | undefined> {
     deadline(deps.refreshTimeout, () => new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError }));
+    const rotation = deps.rotation();
     for (let attempt = 1; ; attempt++) {
+      const lostBefore = rotation.lost;
       try {
         const value = await waitFor(
           deps.guard(async () => {
+            // Until its answer says otherwise, a sent attempt may have rotated the token: one still out
+            // when the flight is cut off (a timeout after sending) leaves the rotation marked lost.
+            rotation.lost = true;
             const context = {
               refreshToken: deps.refreshToken(),
               signal,
               fetch: deps.transport,
               reason,
               attempt,
+              idempotencyKey: rotation.idempotencyKey,
             };
             const tokens = validateTokens(await options.refresh(context), 'refresh()');
             deps.announce(tokens);
@@ -118,27 +148,35 @@ export function startFlight(
       } catch (error) {
         if (done) return;
         lastError = error;
+        // No answer, or none we could use (e.g. an unsafe token): the server may have rotated all the same.
+        rotation.lost = lostBefore || outcomeUnknown(error);
         const kind = classifyFailure(error);
         deps.emit('refresh-error', { error, attempt, kind, willRetry: kind === 'transient' });
-        if (kind === 'rejected') return error;
-        if (kind === 'invalid') return settle(error);
+        if (kind === 'rejected') {
+          if (!rotation.lost) return ['refresh-rejected', error];
+          // An earlier attempt may have rotated the refresh token and its answer was lost, so this refusal
+          // may only mean "spent". Tokens saved by another tab or held by a sibling may still be good.
+          await deps.lookAround(signal);
+          return done ? undefined : ['refresh-outcome-lost', error];
+        }
+        if (kind === 'invalid') return void settle(error);
         await sleep(backoff(attempt, options.retryDelay), signal);
         if (done) return;
       }
     }
   }
 
-  async function reauthPhase(error: unknown) {
+  async function reauthPhase(why: ExpiryReason, error: unknown) {
     const { reauthenticate } = options;
-    if (!reauthenticate) return settle(deps.expire('refresh-rejected', error));
+    if (!reauthenticate) return settle(deps.expire(why, error));
     deadline(deps.reauthTimeout, () =>
       deps.expire('reauth-failed', new RefreshTimeoutError(deps.reauthTimeout)),
     );
     flight.phase = 'reauth-required';
     deps.changed();
-    deps.emit('reauth-required', { error });
+    deps.emit('reauth-required', { error, reason: why });
     try {
-      const value = await waitFor(reauthenticate({ error, signal }), signal);
+      const value = await waitFor(reauthenticate({ error, reason: why, signal }), signal);
       if (done) return;
       if (value === null) return settle(deps.expire('reauth-declined'));
       const tokens = validateTokens(value, 'reauthenticate()');
@@ -151,8 +189,10 @@ export function startFlight(
   }
 
   (async () => {
-    const rejected = skipRefresh ? undefined : await refreshPhase();
-    if (!done) await reauthPhase(rejected);
+    const refused: [ExpiryReason, unknown] | undefined =
+      mode === 'refresh' || mode === 'silent' ? await refreshPhase() : [mode, undefined];
+    // A silent refresh that was refused ends without tokens: its callers get their own 401 back.
+    if (refused && !done) await (mode === 'silent' ? settle() : reauthPhase(...refused));
   })().catch((error: unknown) => settle(error));
 
   return flight;

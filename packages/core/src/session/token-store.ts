@@ -1,114 +1,131 @@
 import { InvalidTokensError, SessionWarning } from '../errors.js';
 import { readTimeClaims } from './jwt.js';
-import type { TokenStorage, Tokens } from './types.js';
+import type { EngineOptions, Tokens } from './types.js';
 
-/** What a request carries: the Authorization value and the token generation it came from. */
+/**
+ * What a request carries. One object per token generation: two requests sent with the same tokens hold
+ * the same object, so identity tells whether the tokens changed since (and the hot path allocates nothing).
+ */
 export interface Credential {
   readonly authorization: string | undefined;
-  readonly generation: number;
 }
 
 export interface TokenStore {
   credential(): Credential;
-  readonly generation: number;
   readonly tokens: Tokens | null;
   /** True once the proactive refresh point has passed. */
   due(): boolean;
   /** True while the access token is not past its known expiry (unknown expiry counts as fresh). */
   fresh(): boolean;
-  set(tokens: Tokens | null): void;
+  /**
+   * Puts tokens in place. `issuedNow`: they come straight from the server (a refresh, a sign-in dialog, a
+   * sibling's refresh), so if they look expired it is our clock that is wrong, not the tokens that are old.
+   */
+  set(tokens: Tokens | null, issuedNow?: boolean, persist?: boolean): void;
+  /** What the storage holds now (another tab may have saved newer tokens), or null. */
+  stored(): Tokens | null;
 }
 
-/** Checks a token set from user code; the message never echoes token values. */
+// Visible ASCII: anything else either breaks the Authorization header (CR/LF would inject headers, and
+// fetch's TypeError would quote the token) or is not a bearer token (RFC 6750 b64token) at all.
+const HEADER_SAFE = /^[!-~]*$/;
+
+/** Checks a token set from user code, the storage or the server; the message never echoes token values. */
 export function validateTokens(value: unknown, from: string): Tokens {
   const { accessToken, refreshToken, expiresAt } = (value ?? {}) as Partial<Tokens>;
-  if (
-    typeof accessToken !== 'string' ||
-    !accessToken ||
-    !['string', 'undefined'].includes(typeof refreshToken) ||
-    !(expiresAt === undefined || expiresAt instanceof Date || typeof expiresAt === 'number')
-  ) {
-    throw new InvalidTokensError(
-      `${from} must give { accessToken: string, refreshToken?: string, expiresAt?: number | Date }`,
-    );
+  // `|| 0`: a missing or empty accessToken fails as "not a string"; a missing refreshToken is fine.
+  for (const [name, token] of [
+    ['accessToken', accessToken || 0],
+    ['refreshToken', refreshToken],
+  ] as const) {
+    if (token !== undefined && !(typeof token === 'string' && HEADER_SAFE.test(token))) {
+      throw new InvalidTokensError(`${from}: ${name} must be a visible-ASCII string`);
+    }
+  }
+  if (!(expiresAt === undefined || expiresAt instanceof Date || typeof expiresAt === 'number')) {
+    throw new InvalidTokensError(`${from}: expiresAt must be a number or a Date`);
   }
   return value as Tokens;
 }
 
-interface StoreDeps {
-  storage: TokenStorage | undefined;
-  initial: Tokens | undefined;
-  leeway: number;
-  now: () => number;
-  warn: (warning: SessionWarning) => void;
-}
+/** Tolerance for clocks that disagree a little, and the span in which a token counts as just issued. */
+const MOMENT = 60_000;
 
-export function createTokenStore({ storage, initial, leeway, now, warn }: StoreDeps): TokenStore {
+/**
+ * The token state of a session: `options.tokens` or what `options.storage` holds to start with, expiry read
+ * on `options.now`'s clock, refresh points `leeway` ms ahead. Warnings go to `warn`.
+ */
+export function createTokenStore(
+  { storage, tokens: initial, now = Date.now }: EngineOptions,
+  leeway: number,
+  warn: (warning: SessionWarning) => void,
+): TokenStore {
   let tokens: Tokens | null = null;
-  let generation = 0;
+  let credential: Credential = { authorization: undefined };
   let expiresAt: number | undefined;
   let refreshAt: number | undefined;
 
-  /** A storage that throws is dropped for memory: losing persistence beats losing the session. */
-  function fail(code: 'storage-failed' | 'stored-tokens-invalid', cause: unknown) {
-    if (code === 'storage-failed') storage = undefined;
-    warn(new SessionWarning(code, { cause }));
-  }
-
-  function set(next: Tokens | null, persist = true) {
-    generation++;
+  function set(next: Tokens | null, issuedNow = false, persist = true) {
     const at = now();
     const claims = next && next.expiresAt === undefined ? readTimeClaims(next.accessToken) : undefined;
-    expiresAt = next?.expiresAt === undefined ? (claims ? claims.exp * 1000 : undefined) : +next.expiresAt;
-    // A fresh JWT that already looks expired, or was issued in our future, means the clocks disagree:
-    // trust its own lifetime (exp - iat) on our clock instead.
-    if (
-      claims?.iat !== undefined &&
-      claims.exp > claims.iat &&
-      (expiresAt! <= at || claims.iat * 1000 > at + 60_000)
-    ) {
-      warn(new SessionWarning('clock-skew'));
-      expiresAt = at + (claims.exp - claims.iat) * 1000;
+    expiresAt = next?.expiresAt === undefined ? claims && claims.exp * 1000 : +next.expiresAt;
+    const issuedAt = Number(claims?.iat) * 1000;
+    // Times that cannot be true on our clock mean the clocks disagree. An expired token that is simply old
+    // (from storage, options or setTokens, issued long ago) is not skew: it is due for a refresh right away.
+    // (Without an expiry, `expiresAt! <= at` is false; without an `iat`, issuedAt is NaN: both fall through.)
+    const skew =
+      issuedAt > at + MOMENT
+        ? 'issued in the future'
+        : expiresAt! <= at && (issuedNow || at - issuedAt < MOMENT)
+          ? 'expired on arrival'
+          : '';
+    if (skew) {
+      warn(new SessionWarning('clock-skew', skew));
+      // Trust the token's own lifetime on our clock. Without one, refreshing now would only loop: rely on
+      // the server's 401 for this token.
+      const lifetime = (claims?.exp ?? 0) * 1000 - issuedAt;
+      expiresAt = lifetime > 0 ? at + lifetime : undefined;
     }
-    const lifetime = (expiresAt ?? Number.NaN) - at;
-    refreshAt = lifetime > 0 ? expiresAt! - Math.min(leeway, lifetime / 4) : undefined;
-    if (lifetime <= 0) {
-      // Refreshing proactively now would loop: rely on the server's 401 for this token.
-      warn(new SessionWarning('clock-skew'));
-    }
+    refreshAt = expiresAt && expiresAt - Math.min(leeway, Math.max(0, expiresAt - at) / 4);
     tokens = next && { accessToken: next.accessToken, refreshToken: next.refreshToken, expiresAt };
+    credential = { authorization: tokens ? `Bearer ${tokens.accessToken}` : undefined };
     try {
       if (persist) storage?.save(tokens);
     } catch (cause) {
-      fail('storage-failed', cause);
+      // A storage that throws is dropped for memory: losing persistence beats losing the session.
+      storage = undefined;
+      warn(new SessionWarning('storage-failed', '', { cause }));
+    }
+  }
+
+  function stored(): Tokens | null {
+    try {
+      const loaded = storage?.load();
+      return loaded ? validateTokens(loaded, 'storage') : null;
+    } catch (cause) {
+      warn(
+        new SessionWarning(InvalidTokensError.is(cause) ? 'stored-tokens-invalid' : 'storage-failed', '', {
+          cause,
+        }),
+      );
+      return null;
     }
   }
 
   if (initial) set(validateTokens(initial, 'options.tokens'));
   else {
-    let loaded: Tokens | null = null;
-    try {
-      loaded = storage?.load() ?? null;
-    } catch (cause) {
-      warn(new SessionWarning('storage-failed', { cause }));
-    }
-    try {
-      if (loaded) set(validateTokens(loaded, 'storage'), false);
-    } catch (cause) {
-      fail('stored-tokens-invalid', cause);
-    }
+    const loaded = stored();
+    if (loaded) set(loaded, false, false);
   }
 
   return {
-    credential: () => ({ authorization: tokens ? `Bearer ${tokens.accessToken}` : undefined, generation }),
-    get generation() {
-      return generation;
-    },
+    credential: () => credential,
     get tokens() {
       return tokens;
     },
     due: () => refreshAt !== undefined && now() >= refreshAt,
     fresh: () => expiresAt === undefined || now() < expiresAt,
     set,
+    stored,
   };
 }

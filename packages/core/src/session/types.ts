@@ -25,12 +25,24 @@ export interface RefreshContext {
   readonly reason: RefreshReason;
   /** 1 for the first attempt of this refresh, 2 for the first retry, ... */
   readonly attempt: number;
+  /**
+   * A random key for this refresh, the same for each of its retries (and for a later refresh that presents
+   * the same refresh token again): send it as an `Idempotency-Key` header, so that a server that honours
+   * it answers a retry whose first answer was lost with that same answer, instead of treating the spent
+   * refresh token as stolen.
+   */
+  readonly idempotencyKey: string;
 }
 
 /** What `reauthenticate` receives. */
 export interface ReauthContext {
   /** The refresh failure that made re-authentication necessary (undefined if the session had already expired). */
   readonly error: unknown;
+  /**
+   * Why a sign-in is needed: `refresh-rejected` (the refresh token was refused), `refresh-outcome-lost`
+   * (a refresh answer was lost in transit and the retry was refused), or why the session had already expired.
+   */
+  readonly reason: ExpiryReason;
   /** Aborted when `reauthTimeout` runs out or the session is cleared: close the dialog then. */
   readonly signal: AbortSignal;
 }
@@ -56,7 +68,7 @@ export interface SessionEventMap {
   /** One refresh attempt failed; `willRetry` tells whether another attempt follows. */
   'refresh-error': { error: unknown; attempt: number; kind: FailureKind; willRetry: boolean };
   /** The refresh token was rejected and `reauthenticate` is being asked for new tokens. */
-  'reauth-required': { error: unknown };
+  'reauth-required': { error: unknown; reason: ExpiryReason };
   /** The session ended; parked requests were rejected with `SessionExpiredError`. Emitted once per expiry. */
   expired: { reason: ExpiryReason };
   /** `clear()` was called, in this tab (`here: true`) or in a sibling tab: the person signed out. */
@@ -74,7 +86,10 @@ export type FailureKind = 'rejected' | 'transient' | 'invalid';
 
 /** Options of the session engine: everything but the page integration. */
 export interface EngineOptions {
-  /** Tokens to start with; when absent, the storage is read. */
+  /**
+   * Tokens to start with; when absent, the storage is read. Either way, tokens that are already expired
+   * are refreshed before the first request uses them.
+   */
   tokens?: Tokens | undefined;
   /**
    * Obtains a new token set. Throw an error with `status` (or `response.status`) 400, 401 or 403 when
@@ -107,6 +122,16 @@ export interface EngineOptions {
   baseUrl?: string | URL | undefined;
   /** The clock, in epoch milliseconds. Default: `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * Decides which responses from allowed origins mean "the access token is no longer accepted" (then the
+   * request parks, one refresh runs, and it is replayed once). Read the body through `response.clone()`,
+   * so the caller's stays readable; a predicate that throws or rejects counts as `false`.
+   * Whatever it says, a challenge with `error="insufficient_scope"` never counts: a new token cannot grant
+   * a permission (RFC 6750). Default: status 401.
+   *
+   * @example isUnauthorized: (response) => response.status === 401 || response.status === 403
+   */
+  isUnauthorized?: ((response: Response) => boolean | Promise<boolean>) | undefined;
 }
 
 /** Options of {@link createSession}. */
@@ -135,17 +160,31 @@ export interface Exchange<R> {
   send(authorization: string | undefined): Promise<R>;
   /** The HTTP status of a result. */
   status(result: R): number;
+  /** A response header of a result, by lower-case name (e.g. `www-authenticate`). */
+  header(result: R, name: string): string | null | undefined;
+  /** The result as a fetch `Response` for `isUnauthorized`: only called when that option is set. */
+  response(result: R): Response;
   /** Releases a 401 result that a replay replaces (e.g. cancels its body). */
   discard?(result: R): void;
   /** Rejects waits for a refresh promptly when aborted. */
   readonly signal?: AbortSignal | null | undefined;
   /** False when the body cannot be sent twice: the refresh still happens, then `UnreplayableBodyError`. */
   readonly replayable?: boolean | undefined;
+  /**
+   * Set when the request already carries its own Authorization: where that header comes from, named in the
+   * warning so the developer knows what to remove (e.g. `axios defaults.headers.common`). Such a request is
+   * sent untouched (`send(undefined)`); when it goes to an allowed origin the session warns once
+   * (`foreign-authorization`).
+   */
+  readonly authorizedBy?: string | undefined;
 }
 
 /** A session: token state, one refresh at a time, and the request cycle built on them. */
 export interface Session {
-  /** `fetch` with the session's token attached and 401s recovered. Same contract as `fetch`. */
+  /**
+   * `fetch` with the session's token attached and 401s recovered. Same contract as `fetch`. A request that
+   * carries its own Authorization is left alone (a `foreign-authorization` warning says so once).
+   */
   readonly fetch: typeof fetch;
   /** Runs one exchange through the request cycle: used by transport adapters such as `@expiryproof/axios`. */
   run<R>(exchange: Exchange<R>): Promise<R>;

@@ -1,6 +1,7 @@
 /** The reason an aborted signal carries, as a rejection value (an AbortError DOMException by default). */
 export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+  // Only polyfilled signals (React Native's) lack a reason; callers check the name, not the text.
+  return signal.reason ?? new DOMException('Aborted', 'AbortError');
 }
 
 /**

@@ -162,8 +162,11 @@ export async function waitForSaveOutcome(
 }
 
 /**
- * `still-unauthorized`: with the server answering 401 to everything, `save`, then 3 s of watching the page.
- * Passed iff the save was sent at most 3 times (`posts` counts them on the server): no retry loop.
+ * `still-unauthorized`: with the server answering 401 to every API call (the refresh still works), `save`,
+ * then at least 3 s of watching the page — longer while the save or the refresh keeps being called, so a
+ * loop slowed by a busy machine is still counted as one (up to 12 s). Passed iff the save was sent at most 3
+ * times and the refresh called at most 3 times (both counted on the server): no retry loop, and no
+ * login-page ↔ app redirect loop that keeps refreshing.
  */
 export async function saveWhileRejected(
   zoo: ZooServer,
@@ -173,19 +176,40 @@ export async function saveWhileRejected(
   loginPage: string,
 ): Promise<Truth> {
   const stats = () => within(5_000, zoo.control.stats(), 'server stats');
-  await within(5_000, zoo.control.rejectAll(true), 'reject all');
-  try {
-    const before = posts(await stats());
-    await save();
-    const end = Date.now() + 3_000;
+  const count = async () => {
+    const now = await stats();
+    return { posts: posts(now), refreshes: now.refreshCalls };
+  };
+  const watch = async (ms: number) => {
+    const end = Date.now() + ms;
     while (Date.now() < end) {
       await watched.probe('true');
       await sleep(200);
     }
-    const sent = posts(await stats()) - before;
+  };
+  const activity = (c: { posts: number; refreshes: number }) => c.posts + c.refreshes;
+  await within(5_000, zoo.control.rejectAll(true), 'reject all');
+  try {
+    const before = await count();
+    const started = Date.now();
+    await save();
+    await watch(1_500);
+    let mark = activity(await count());
+    await watch(1_500);
+    let now = activity(await count());
+    while (now !== mark && Date.now() - started < 12_000) {
+      mark = now;
+      await watch(2_000);
+      now = activity(await count());
+    }
+    const after = await count();
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const sent = after.posts - before.posts;
+    const refreshed = after.refreshes - before.refreshes;
     const where = watched.visitedLogin || watched.onLogin ? `; then went to the ${loginPage}` : '';
-    if (sent <= 3) return passed(`the save was sent ${sent} time(s) in 3 s${where}: no loop`);
-    return failed(`a retry loop: the save was sent ${sent} times in 3 s`);
+    if (sent <= 3 && refreshed <= 3)
+      return passed(`the save was sent ${sent} time(s), the refresh called ${refreshed} time(s) in ${seconds} s${where}: no loop`);
+    return failed(`a retry loop: the save was sent ${sent} times, the refresh called ${refreshed} times in ${seconds} s${where}`);
   } finally {
     await within(5_000, zoo.control.rejectAll(false), 'reject all off').catch(() => {});
   }

@@ -178,6 +178,12 @@ describe('ground truth of the zoo, from real expiry', () => {
     expect(truth('session-check-login/redirect', 'mid-flight-expiry')).toBe('failed');
   });
 
+  it('a redirect to a login page that resumes the session loops between the two when the API keeps refusing', () => {
+    // The login page's check refreshes (the refresh works), goes back to the app, whose next call is refused…
+    expect(truth('session-check-login/redirect', 'still-unauthorized')).toBe('failed');
+    expect(table['session-check-login/redirect']!['still-unauthorized'].evidence).toMatch(/the refresh called/);
+  });
+
   it('an app that freezes on Save fails every scenario that saves, and nothing else', () => {
     for (const scenario of ZOO_SCENARIOS) {
       const saves = scenario !== 'concurrent-expiry' && scenario !== 'token-leak';

@@ -28,7 +28,11 @@ export interface FormConfig {
   save: string;
   /** Shown after a successful save. */
   success: string;
-  /** The request the save sends. */
+  /**
+   * The request the save sends: a URL pattern, counted only for methods that can write (not GET, HEAD,
+   * OPTIONS), since apps list and save on the same URL. Name the method to pin it: `'PUT **\/api/profile'`,
+   * or `'GET **\/api/save*'` for an app that saves with a GET.
+   */
   saveRequest: UrlPattern;
   /** What to type (a unique suffix is added per run). Default: a recognisable sentence. */
   text?: string | undefined;
@@ -64,7 +68,11 @@ export interface JourneyConfig {
   input: string;
   /** The control that saves. Omit it when changing the input saves by itself (a select that saves on change). */
   save?: string | undefined;
-  /** The request the save sends. */
+  /**
+   * The request the save sends: a URL pattern, counted only for methods that can write (not GET, HEAD,
+   * OPTIONS), since apps list and save on the same URL. Name the method to pin it: `'PUT **\/api/profile'`,
+   * or `'GET **\/api/save*'` for an app that saves with a GET.
+   */
   saveRequest: UrlPattern;
   /** How success shows (default `'network'`). */
   success?: SuccessSignal | undefined;

@@ -10,6 +10,7 @@ import {
   withCredential,
 } from '../discover/credential.js';
 import { InconclusiveError } from '../errors.js';
+import type { SaveRequest } from '../steps/save-request.js';
 import { jwtExpiresAt, staleValue, tokenPart } from './stale-value.js';
 
 export type ExpiryMode = 'stale' | 'strip' | 'natural';
@@ -45,7 +46,7 @@ export interface CredentialFault {
    * mid-flight test). A cookie cannot be changed on one request alone, so there the jar's value dies, as
    * with `expireNow`; natural mode waits as `expireNow` does.
    */
-  expireNext(pattern: UrlPattern, times: number): Promise<void>;
+  expireNext(save: SaveRequest, times: number): Promise<void>;
   /**
    * The server keeps rejecting: every API request (never the refresh) is answered `status`, as this server
    * answers an expired credential, without reaching it.
@@ -198,16 +199,16 @@ export function createCredentialFault(options: CredentialFaultOptions): Credenti
       });
       description = `${describeCredential(credential)} ${mode === 'strip' ? 'removed' : 'made stale'} on every request that presents a token the app held when the fault was armed`;
     },
-    async expireNext(pattern, times) {
+    async expireNext(save, times) {
       if (mode === 'natural') return expireNaturally();
       if (credential.kind === 'cookie') return expireCookie();
       let left = times;
       await arm((sent, value) => {
-        if (value === undefined || left <= 0 || !urlMatches(pattern, sent.url)) return 'pass';
+        if (value === undefined || left <= 0 || !save.matches(sent.method, sent.url)) return 'pass';
         left--;
         return 'rewrite';
       });
-      description = `${describeCredential(credential)} ${mode === 'strip' ? 'removed from' : 'made stale on'} the next ${times === 1 ? 'request' : `${times} requests`} matching ${String(pattern)}`;
+      description = `${describeCredential(credential)} ${mode === 'strip' ? 'removed from' : 'made stale on'} the next ${times === 1 ? 'request' : `${times} requests`} matching ${save.text}`;
     },
     async rejectEverything(status) {
       await disarm();

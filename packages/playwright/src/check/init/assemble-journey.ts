@@ -61,7 +61,8 @@ export function assembleJourney(
       input: input.selector,
       inputLabel: input.label,
       save: trigger?.selector,
-      saveRequest: pathGlob(save.url),
+      // A save sent as a GET must say so: a bare pattern counts only requests that can write.
+      saveRequest: save.method === 'GET' ? `GET ${pathGlob(save.url)}` : pathGlob(save.url),
       success,
     },
     note,

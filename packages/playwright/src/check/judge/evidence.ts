@@ -1,7 +1,8 @@
 import type { TrafficEntry } from '../../traffic/record-traffic.js';
-import { type UrlPattern, urlMatches } from '../../url-pattern.js';
+import { urlMatches } from '../../url-pattern.js';
 import { InconclusiveError } from '../errors.js';
 import type { ScenarioContext } from '../scenario.js';
+import type { SaveRequest } from '../steps/save-request.js';
 
 /** Only what happened once the fault was in force counts: sign-in and page-load traffic before it proves nothing. */
 export function afterArming(ctx: ScenarioContext): TrafficEntry[] {
@@ -26,8 +27,8 @@ export function rejectedAfterArming(ctx: ScenarioContext): TrafficEntry[] {
 export const refreshesAfterArming = (ctx: ScenarioContext) =>
   afterArming(ctx).filter((e) => isRefresh(ctx, e) && e.method !== 'OPTIONS');
 
-export const sentAfterArming = (ctx: ScenarioContext, pattern: UrlPattern) =>
-  afterArming(ctx).filter((e) => urlMatches(pattern, e.url) && e.method !== 'OPTIONS');
+export const sentAfterArming = (ctx: ScenarioContext, save: SaveRequest) =>
+  afterArming(ctx).filter((e) => save.matches(e.method, e.url));
 
 /** A request as the report shows it: never its credential, only what was done to it. */
 export function describeEntry(entry: TrafficEntry): string {
@@ -72,11 +73,11 @@ export function requireBite(ctx: ScenarioContext, options: { renewalCounts?: boo
 }
 
 /** The app must have sent `pattern` after arming, or the scenario saw nothing to judge. */
-export function requireSent(ctx: ScenarioContext, pattern: UrlPattern, what: string): TrafficEntry[] {
-  const sent = sentAfterArming(ctx, pattern);
+export function requireSent(ctx: ScenarioContext, save: SaveRequest, what: string): TrafficEntry[] {
+  const sent = sentAfterArming(ctx, save);
   if (!sent.length)
     throw new InconclusiveError(
-      `the app never sent ${what} (${String(pattern)}) after the credential expired`,
+      `the app never sent ${what} (${save.text}) after the credential expired${save.method ? '' : ` (a save that is a GET counts only when saveRequest names it: 'GET ${String(save.url)}')`}`,
     );
   return sent;
 }

@@ -1,6 +1,6 @@
 import { urlMatches } from '../../url-pattern.js';
 import { InconclusiveError } from '../errors.js';
-import { afterArming, refreshesAfterArming, requireSent } from '../judge/evidence.js';
+import { afterArming, refreshesAfterArming, requireSent, sentAfterArming } from '../judge/evidence.js';
 import {
   failed,
   passed,
@@ -12,12 +12,36 @@ import {
 import { networkQuiet } from '../steps/page-steps.js';
 
 const WINDOW_MS = 3_000;
+/** A loop slowed by a busy machine may show only two rounds in 3 s; while it is still going, watch on. */
+const QUIET_TAIL_MS = 1_500;
+const SLICE_MS = 2_000;
+const MAX_WATCH_MS = 12_000;
 const MAX_SENDS = 3;
+
+/**
+ * Watches for `WINDOW_MS`; if anything happened in its last `QUIET_TAIL_MS`, on in slices for as long as
+ * each slice shows more activity (up to `MAX_WATCH_MS`). A bounded client is quiet by then and costs no
+ * extra wait; a loop keeps going and is counted over the longer watch. Returns the seconds watched.
+ */
+async function watchWhileActive(ctx: ScenarioContext, activity: () => number[]): Promise<number> {
+  const start = Date.now();
+  const sleep = (ms: number) => ctx.page.waitForTimeout(ms).catch(() => new Promise((r) => setTimeout(r, ms)));
+  await sleep(WINDOW_MS);
+  const since = (from: number) => activity().filter((at) => at >= from).length;
+  if (since(Date.now() - QUIET_TAIL_MS) > 0) {
+    while (Date.now() - start < MAX_WATCH_MS) {
+      const sliceStart = Date.now();
+      await sleep(SLICE_MS);
+      if (since(sliceStart) === 0) break;
+    }
+  }
+  return Math.round((Date.now() - start) / 100) / 10;
+}
 
 /** The API keeps rejecting the credential even after a refresh: the client must give up, not loop. */
 export const stillUnauthorized: Scenario = {
   name: 'still-unauthorized',
-  summary: `Makes every API call answer as to an expired credential, saves (or opens the busy page), and counts requests for ${WINDOW_MS / 1000} s.`,
+  summary: `Makes every API call answer as to an expired credential, saves (or opens the busy page), and counts requests for ${WINDOW_MS / 1000} s (longer while they keep coming).`,
   expires: true,
   perJourney: true,
   // Without a journey, the page that fires several calls shows a loop just as well.
@@ -34,11 +58,14 @@ export const stillUnauthorized: Scenario = {
     ctx.mark(`API answers ${status} to everything`);
     await editing.save();
     ctx.mark('saved');
-    await ctx.page.waitForTimeout(WINDOW_MS).catch(() => {});
+    const save = editing.journey.saveRequest;
+    const watched = await watchWhileActive(ctx, () =>
+      [...sentAfterArming(ctx, save), ...refreshesAfterArming(ctx)].map((e) => ctx.traffic.startedAt + e.start),
+    );
     ctx.mark('window closed');
     await ctx.snapshot('after');
-    const sends = requireSent(ctx, editing.journey.saveRequest, 'the save').length;
-    return judge(sends, refreshesAfterArming(ctx).length, 'the save was sent');
+    const sends = requireSent(ctx, save, 'the save').length;
+    return judge(sends, refreshesAfterArming(ctx).length, 'the save was sent', watched);
   },
 };
 
@@ -51,28 +78,35 @@ async function withoutJourney(ctx: ScenarioContext, status: number): Promise<Ver
   ctx.mark(`API answers ${status} to everything`);
   if (concurrent.click) await ctx.page.click(concurrent.click);
   else await ctx.page.goto(concurrent.path);
-  await ctx.page.waitForTimeout(WINDOW_MS).catch(() => {});
+  const apiCalls = () =>
+    afterArming(ctx).filter(
+      (e) =>
+        e.method !== 'OPTIONS' && urlMatches(ctx.config.api, e.url) && !urlMatches(ctx.config.refresh, e.url),
+    );
+  const watched = await watchWhileActive(ctx, () =>
+    [...apiCalls(), ...refreshesAfterArming(ctx)].map((e) => ctx.traffic.startedAt + e.start),
+  );
   ctx.mark('window closed');
   await ctx.snapshot('after');
-  const calls = afterArming(ctx).filter(
-    (e) =>
-      e.method !== 'OPTIONS' && urlMatches(ctx.config.api, e.url) && !urlMatches(ctx.config.refresh, e.url),
-  );
+  const calls = apiCalls();
   if (!calls.length)
     throw new InconclusiveError(`${concurrent.path} made no API call after the server started rejecting`);
   const perCall = new Map<string, number>();
   for (const e of calls) perCall.set(`${e.method} ${e.url}`, (perCall.get(`${e.method} ${e.url}`) ?? 0) + 1);
   const most = Math.max(0, ...perCall.values());
-  return judge(most, refreshesAfterArming(ctx).length, 'one call was sent');
+  return judge(most, refreshesAfterArming(ctx).length, 'one call was sent', watched);
 }
 
-function judge(sends: number, refreshes: number, what: string): Verdict {
+function judge(sends: number, refreshes: number, what: string, seconds: number): Verdict {
   const metrics = { sends, refreshCalls: refreshes };
   if (sends > MAX_SENDS || refreshes > MAX_SENDS) {
     return failed(
-      `a retry loop: ${what} ${sends} times and the refresh called ${refreshes} times in ${WINDOW_MS / 1000} s`,
+      `a retry loop: ${what} ${sends} times and the refresh called ${refreshes} times in ${seconds} s`,
       metrics,
     );
   }
-  return passed(`bounded: ${what} ${sends} time(s), the refresh called ${refreshes} time(s)`, metrics);
+  return passed(
+    `bounded: ${what} ${sends} time(s), the refresh called ${refreshes} time(s) in ${seconds} s`,
+    metrics,
+  );
 }

@@ -1,8 +1,9 @@
 import type { Page, Request } from '@playwright/test';
-import { type UrlPattern, urlMatches } from '../../url-pattern.js';
 import type { CheckConfig, JourneyConfig, SuccessSignal } from '../config/types.js';
+import { urlMatches } from '../../url-pattern.js';
 import { SetupError } from '../errors.js';
 import { loginPattern, networkQuiet } from './page-steps.js';
+import { type SaveRequest, saveRequestOf } from './save-request.js';
 import { expectSelector } from './sign-in.js';
 
 /** A journey as the scenarios run it; `form` becomes one named "form". */
@@ -16,7 +17,7 @@ export interface Journey {
   before: JourneyConfig['before'];
   input: string;
   save: string | undefined;
-  saveRequest: UrlPattern;
+  saveRequest: SaveRequest;
   success: SuccessSignal;
   text: string | undefined;
 }
@@ -33,7 +34,7 @@ export function journeysOf(config: CheckConfig): Journey[] {
       before: undefined,
       input: form.field,
       save: form.save,
-      saveRequest: form.saveRequest,
+      saveRequest: saveRequestOf(form.saveRequest),
       success: { selector: form.success },
       text: form.text,
     });
@@ -47,7 +48,7 @@ export function journeysOf(config: CheckConfig): Journey[] {
       before: j.before,
       input: j.input,
       save: j.save,
-      saveRequest: j.saveRequest,
+      saveRequest: saveRequestOf(j.saveRequest),
       success: j.success ?? 'network',
       text: j.text,
     });
@@ -158,7 +159,7 @@ export interface SaveLog {
 export function watchSaves(page: Page, journey: Journey): SaveLog {
   const sends: { at: number; body: string; status: number | undefined; request: Request }[] = [];
   const onRequest = (request: Request) => {
-    if (request.method() === 'OPTIONS' || !urlMatches(journey.saveRequest, request.url())) return;
+    if (!journey.saveRequest.matches(request.method(), request.url())) return;
     sends.push({ at: Date.now(), body: bodyOf(request), status: undefined, request });
   };
   const onResponse = (response: import('@playwright/test').Response) => {

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { minGzSize } from '../sizes.js';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** min+gzip bytes each package may ship (issue #12 for core; the engine entry is a subset of core). */
+const TARGETS = { core: 5_632, axios: 819 } as const;
+
+/** Package sizes as a bundler ships them, with their targets. */
+export async function sizeReport() {
+  const core = await minGzSize(root('packages/core/src/index.ts'));
+  const engine = await minGzSize(root('packages/core/src/engine.ts'));
+  const axiosAdapter = await minGzSize(root('packages/axios/src/index.ts'), ['axios', '@expiryproof/core']);
+  const react = await minGzSize(root('packages/react/src/index.ts'), [
+    'react',
+    'react/jsx-runtime',
+    '@expiryproof/core',
+  ]);
+  const row = (name: string, size: { min: number; gz: number }, limit?: number) => ({
+    package: name,
+    'min bytes': size.min,
+    'min+gz bytes': size.gz,
+    target: limit ? `<= ${limit}` : '(none)',
+    met: limit ? (size.gz <= limit ? 'yes' : 'NO') : '',
+  });
+  return [
+    row('@expiryproof/core (with cross-tab + renewal)', core, TARGETS.core),
+    { ...row('@expiryproof/core/engine', engine), target: '(within core)' },
+    row('@expiryproof/axios', axiosAdapter, TARGETS.axios),
+    row('@expiryproof/react', react),
+  ];
+}
