@@ -8,7 +8,9 @@ export function packageBuild(external: string[] = []) {
     // tsup's declaration build sets options TypeScript 6 deprecates; composite is for `tsc -b` only.
     dts: { compilerOptions: { composite: false, declarationMap: false, ignoreDeprecations: '6.0' } },
     clean: true,
-    sourcemap: true,
+    // No source maps: the output is readable, unminified ES2022, so stack traces already point at real code,
+    // and maps were over half of every tarball.
+    sourcemap: false,
     target: 'es2022',
     external,
   });

@@ -15,26 +15,78 @@ export interface ReauthDialogProps {
   cancelLabel?: string | undefined;
   /** The message after a failed attempt. Default: a generic "check the password" line. */
   failureText?: ((error: unknown) => string) | undefined;
-  /** Replaces the built-in inline styles (then style `[role=dialog]` yourself). */
+  /**
+   * Replaces the built-in look (then style `[role=dialog]`, its inputs and buttons yourself). To keep it and
+   * change colours, radius or font, set the `--expiryproof-*` custom properties instead.
+   */
   className?: string | undefined;
 }
+
+/**
+ * The built-in look, themable without a stylesheet: every colour, the radius and the font read a CSS custom
+ * property first (set them on `:root` or any ancestor), e.g. `--expiryproof-accent: #7c3aed`. The names and
+ * defaults are listed in the README. `border-box` everywhere, so padding never pushes the panel off a
+ * 320 px screen.
+ */
+const v = (name: string, fallback: string) => `var(--expiryproof-${name}, ${fallback})`;
+const FONT = v('font', '16px/1.4 system-ui, sans-serif');
+const ACCENT = v('accent', '#1d4ed8');
+const RADIUS = v('radius', '8px');
 
 const backdrop: CSSProperties = {
   position: 'fixed',
   inset: 0,
-  background: 'rgba(15, 23, 42, 0.45)',
+  background: v('backdrop', 'rgba(15, 23, 42, 0.45)'),
   display: 'grid',
   placeItems: 'center',
+  padding: '1rem',
+  boxSizing: 'border-box',
   zIndex: 2147483000,
 };
 const panel: CSSProperties = {
-  background: '#fff',
-  color: '#0f172a',
-  borderRadius: 8,
-  padding: '1.5rem',
-  width: 'min(24rem, calc(100vw - 2rem))',
+  boxSizing: 'border-box',
+  background: v('surface', '#fff'),
+  color: v('text', '#0f172a'),
+  borderRadius: RADIUS,
+  padding: 'clamp(1rem, 4vw, 1.5rem)',
+  width: '100%',
+  maxWidth: '24rem',
+  maxHeight: 'calc(100vh - 2rem)',
+  overflowY: 'auto',
+  overflowWrap: 'anywhere',
   boxShadow: '0 10px 40px rgba(0,0,0,0.25)',
-  font: '16px/1.4 system-ui, sans-serif',
+  font: FONT,
+};
+const input: CSSProperties = {
+  boxSizing: 'border-box',
+  width: '100%',
+  padding: '0.5rem 0.625rem',
+  font: 'inherit',
+  color: 'inherit',
+  background: v('input-surface', '#fff'),
+  border: `1px solid ${v('border', '#94a3b8')}`,
+  borderRadius: `calc(${RADIUS} / 2)`,
+};
+const button: CSSProperties = {
+  boxSizing: 'border-box',
+  minHeight: '2.5rem',
+  padding: '0.5rem 1rem',
+  font: 'inherit',
+  fontWeight: 600,
+  borderRadius: `calc(${RADIUS} / 2)`,
+  cursor: 'pointer',
+};
+const primary: CSSProperties = {
+  ...button,
+  background: ACCENT,
+  color: v('accent-text', '#fff'),
+  border: `1px solid ${ACCENT}`,
+};
+const secondary: CSSProperties = {
+  ...button,
+  background: 'transparent',
+  color: 'inherit',
+  border: `1px solid ${v('border', '#94a3b8')}`,
 };
 
 const FOCUSABLE =
@@ -133,19 +185,37 @@ export function ReauthDialog({
               autoComplete="current-password"
               required
               aria-invalid={failure !== undefined}
-              style={{ padding: '0.5rem', font: 'inherit' }}
+              style={className ? undefined : input}
             />
           </label>
           {failure !== undefined && (
-            <p role="alert" style={{ color: '#b91c1c', margin: '0.5rem 0 0' }}>
+            <p role="alert" style={{ color: v('danger', '#b91c1c'), margin: '0.5rem 0 0' }}>
               {failureText(failure)}
             </p>
           )}
-          <div style={{ display: 'flex', gap: '0.5rem', justifyContent: 'flex-end', marginTop: '1rem' }}>
-            <button type="button" onClick={decline} disabled={submitting}>
+          <div
+            style={{
+              display: 'flex',
+              flexWrap: 'wrap',
+              gap: '0.5rem',
+              justifyContent: 'flex-end',
+              marginTop: '1rem',
+            }}
+          >
+            <button
+              type="button"
+              onClick={decline}
+              disabled={submitting}
+              style={className ? undefined : secondary}
+            >
               {cancelLabel}
             </button>
-            <button type="submit" disabled={submitting} aria-busy={submitting}>
+            <button
+              type="submit"
+              disabled={submitting}
+              aria-busy={submitting}
+              style={className ? undefined : { ...primary, opacity: submitting ? 0.7 : 1 }}
+            >
               {submitLabel}
             </button>
           </div>

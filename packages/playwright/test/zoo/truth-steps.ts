@@ -208,8 +208,12 @@ export async function saveWhileRejected(
     const refreshed = after.refreshes - before.refreshes;
     const where = watched.visitedLogin || watched.onLogin ? `; then went to the ${loginPage}` : '';
     if (sent <= 3 && refreshed <= 3)
-      return passed(`the save was sent ${sent} time(s), the refresh called ${refreshed} time(s) in ${seconds} s${where}: no loop`);
-    return failed(`a retry loop: the save was sent ${sent} times, the refresh called ${refreshed} times in ${seconds} s${where}`);
+      return passed(
+        `the save was sent ${sent} time(s), the refresh called ${refreshed} time(s) in ${seconds} s${where}: no loop`,
+      );
+    return failed(
+      `a retry loop: the save was sent ${sent} times, the refresh called ${refreshed} times in ${seconds} s${where}`,
+    );
   } finally {
     await within(5_000, zoo.control.rejectAll(false), 'reject all off').catch(() => {});
   }

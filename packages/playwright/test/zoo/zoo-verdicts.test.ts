@@ -181,7 +181,9 @@ describe('ground truth of the zoo, from real expiry', () => {
   it('a redirect to a login page that resumes the session loops between the two when the API keeps refusing', () => {
     // The login page's check refreshes (the refresh works), goes back to the app, whose next call is refused…
     expect(truth('session-check-login/redirect', 'still-unauthorized')).toBe('failed');
-    expect(table['session-check-login/redirect']!['still-unauthorized'].evidence).toMatch(/the refresh called/);
+    expect(table['session-check-login/redirect']!['still-unauthorized'].evidence).toMatch(
+      /the refresh called/,
+    );
   });
 
   it('an app that freezes on Save fails every scenario that saves, and nothing else', () => {

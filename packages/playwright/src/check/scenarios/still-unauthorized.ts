@@ -25,7 +25,8 @@ const MAX_SENDS = 3;
  */
 async function watchWhileActive(ctx: ScenarioContext, activity: () => number[]): Promise<number> {
   const start = Date.now();
-  const sleep = (ms: number) => ctx.page.waitForTimeout(ms).catch(() => new Promise((r) => setTimeout(r, ms)));
+  const sleep = (ms: number) =>
+    ctx.page.waitForTimeout(ms).catch(() => new Promise((r) => setTimeout(r, ms)));
   await sleep(WINDOW_MS);
   const since = (from: number) => activity().filter((at) => at >= from).length;
   if (since(Date.now() - QUIET_TAIL_MS) > 0) {
@@ -60,7 +61,9 @@ export const stillUnauthorized: Scenario = {
     ctx.mark('saved');
     const save = editing.journey.saveRequest;
     const watched = await watchWhileActive(ctx, () =>
-      [...sentAfterArming(ctx, save), ...refreshesAfterArming(ctx)].map((e) => ctx.traffic.startedAt + e.start),
+      [...sentAfterArming(ctx, save), ...refreshesAfterArming(ctx)].map(
+        (e) => ctx.traffic.startedAt + e.start,
+      ),
     );
     ctx.mark('window closed');
     await ctx.snapshot('after');

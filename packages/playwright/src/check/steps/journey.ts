@@ -1,6 +1,6 @@
 import type { Page, Request } from '@playwright/test';
-import type { CheckConfig, JourneyConfig, SuccessSignal } from '../config/types.js';
 import { urlMatches } from '../../url-pattern.js';
+import type { CheckConfig, JourneyConfig, SuccessSignal } from '../config/types.js';
 import { SetupError } from '../errors.js';
 import { loginPattern, networkQuiet } from './page-steps.js';
 import { type SaveRequest, saveRequestOf } from './save-request.js';
