@@ -14,7 +14,7 @@ import type { Session, SessionOptions } from './session/types.js';
  *   refresh: async ({ refreshToken, fetch }) => {
  *     const res = await fetch('https://api.example.com/auth/refresh', { method: 'POST', body: JSON.stringify({ refreshToken }) });
  *     if (!res.ok) throw new HttpStatusError(res.status);
- *     return res.json();
+ *     return (await res.json()) as Tokens;
  *   },
  * });
  * await session.fetch('https://api.example.com/profile');

@@ -10,7 +10,9 @@ export type {
   CredentialHint,
   ExpiryConfig,
   FormConfig,
+  JourneyConfig,
   LoginConfig,
+  SuccessSignal,
 } from './check/config/types.js';
 export { parseDuration, validateConfig } from './check/config/validate.js';
 export type { Credential } from './check/discover/credential.js';
