@@ -3,7 +3,8 @@
 # else the system's) and curl (a real client for the proxy tests). Playwright cannot download browsers on
 # every network, so on a Debian machine where we are root this installs what is missing with apt; anywhere
 # else it says what to do. With --tests it also makes sure of Xvfb (xvfb-run), for the test of
-# `expiryproof init --headed`, which needs a display.
+# `expiryproof init --headed`, which needs a display, and of the PostgreSQL and Redis servers that the
+# @expiryproof/server store tests start on 127.0.0.1 (only their binaries: no service is set up or started).
 set -euo pipefail
 
 missing=()
@@ -14,9 +15,20 @@ has_chromium() {
   done
   return 1
 }
+has_postgres() {
+  if [ -n "${EP_PG_BIN:-}" ] && [ -x "$EP_PG_BIN/initdb" ] && [ -x "$EP_PG_BIN/postgres" ]; then return 0; fi
+  for bin in /usr/lib/postgresql/*/bin; do
+    if [ -x "$bin/initdb" ] && [ -x "$bin/postgres" ]; then return 0; fi
+  done
+  command -v initdb >/dev/null 2>&1 && command -v postgres >/dev/null 2>&1
+}
 has_chromium || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ "${1:-}" = "--tests" ]; then command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb); fi
+if [ "${1:-}" = "--tests" ]; then
+  command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+  has_postgres || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || [ -x "${EP_REDIS_SERVER:-}" ] || missing+=(redis-server)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -34,6 +46,14 @@ for tool in "${missing[@]}"; do
       ;;
     curl) echo "expiryproof: curl is missing (Debian/Ubuntu: 'sudo apt-get install curl')." >&2 ;;
     xvfb) echo "expiryproof: xvfb-run is missing (Debian/Ubuntu: 'sudo apt-get install xvfb')." >&2 ;;
+    postgresql)
+      echo "expiryproof: the PostgreSQL server (initdb, postgres) is missing, for the store tests (Debian/Ubuntu:" >&2
+      echo "'sudo apt-get install postgresql'; elsewhere set EP_PG_BIN to the directory that holds initdb and postgres)." >&2
+      ;;
+    redis-server)
+      echo "expiryproof: redis-server is missing, for the store tests (Debian/Ubuntu: 'sudo apt-get install redis-server';" >&2
+      echo "elsewhere set EP_REDIS_SERVER to its path)." >&2
+      ;;
   esac
 done
 exit 1

@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-// Two entries: the optional peer better-sqlite3 is imported by `/sqlite` only, never by the main entry.
+// One entry per store: the optional peers (better-sqlite3, pg, ioredis) are imported by their own entry only,
+// never by the main entry.
 export default defineConfig({
-  ...packageBuild(['jose', 'better-sqlite3']),
-  entry: ['src/index.ts', 'src/sqlite.ts'],
+  ...packageBuild(['jose', 'better-sqlite3', 'pg', 'ioredis']),
+  entry: ['src/index.ts', 'src/sqlite.ts', 'src/postgres.ts', 'src/redis.ts'],
 });

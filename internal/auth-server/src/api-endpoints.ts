@@ -42,6 +42,9 @@ export function createApiEndpoints(
         ? send(res, 403, { error: 'forbidden' })
         : send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
+    // A role check as Express apps write it: a valid token, 403, no challenge (the same 403 an expired token
+    // gets when `refusedStatus` is 403).
+    if (url.pathname === '/api/forbidden') return send(res, 403, { error: 'forbidden' });
     if (url.pathname === '/api/admin') {
       // A valid token without the scope: RFC 6750 says 403, some servers send 401; the challenge is the same.
       return send(

@@ -17,6 +17,11 @@ declare module 'axios' {
   }
 }
 
+type Send = (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>;
+const WRAPS = Symbol('expiryproof.wraps');
+/** The adapter the session puts in a config, holding the one it sends through. */
+type Wrapped = Send & { [WRAPS]?: Send };
+
 /** One attempt's result: axios rejects non-2xx, so a 401 arrives as an error holding its response. */
 type Outcome = { response: AxiosResponse; error?: AxiosError };
 
@@ -49,14 +54,23 @@ export function attachSession(instance: AxiosInstance, session: Session): () => 
       if (config.expiryproof?.skip) return config;
       // Wrapping the adapter (not a response interceptor) keeps replays below the caller's own
       // interceptors: they run once, on the final outcome.
-      const send = getAdapter(config.adapter ?? instance.defaults.adapter, config);
-      config.adapter = (adapted) =>
-        session.run(exchangeFor(instance, adapted, send)).then(({ response, error }) => {
-          if (!error) return response;
-          // Errors get logged whole (error.toJSON() includes the config): keep the token out of them.
-          error.config?.headers.delete('Authorization');
-          throw error;
-        });
+      // A config sent again (a retry helper re-sending `error.config`) still holds our wrapper: wrap what
+      // it wraps, never the wrapper itself.
+      const own = (config.adapter as Wrapped | undefined)?.[WRAPS];
+      const send = own ?? getAdapter(config.adapter ?? instance.defaults.adapter, config);
+      const wrapper: Wrapped = (adapted) =>
+        session.run(exchangeFor(instance, adapted, send)).then(
+          ({ response, error }) => {
+            if (!error) return response;
+            throw withoutToken(error);
+          },
+          (error: unknown) => {
+            // A network error or timeout too: it carries the config of the attempt that failed.
+            throw withoutToken(error);
+          },
+        );
+      wrapper[WRAPS] = send;
+      config.adapter = wrapper;
       return config;
     },
     undefined,
@@ -68,7 +82,7 @@ export function attachSession(instance: AxiosInstance, session: Session): () => 
 function exchangeFor(
   instance: AxiosInstance,
   config: InternalAxiosRequestConfig,
-  send: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>,
+  send: Send,
 ): Exchange<Outcome> {
   return {
     url: originOf(config),
@@ -81,11 +95,14 @@ function exchangeFor(
         : 'an axios interceptor or request config'
       : undefined,
     async send(authorization) {
-      // The same config for both attempts: axios has already merged and serialised it, and the replay
-      // only changes this header.
-      if (authorization) config.headers.set('Authorization', authorization);
+      // A copy per attempt, so the caller's config never holds the token: a retry helper that re-sends
+      // `error.config` goes through the session again instead of looking like a foreign Authorization.
+      // The body stays as axios serialised it, so the replay goes out byte for byte.
+      const attempt = authorization
+        ? { ...config, headers: new AxiosHeaders(config.headers).set('Authorization', authorization) }
+        : config;
       try {
-        return { response: await send(config) };
+        return { response: await send(attempt) };
       } catch (error) {
         if (error instanceof AxiosError && error.response) return { response: error.response, error };
         throw error;
@@ -99,4 +116,10 @@ function exchangeFor(
     response: (outcome) => toResponse(outcome.response),
     discard: (outcome) => (outcome.response.data as { destroy?: () => void } | null)?.destroy?.(),
   };
+}
+
+/** Errors get logged whole (`error.toJSON()` includes the config): the token is taken out of them. */
+function withoutToken(error: unknown): unknown {
+  if (error instanceof AxiosError) error.config?.headers?.delete('Authorization');
+  return error;
 }

@@ -29,6 +29,45 @@ describe('a 401 to a request sent without a credential (the session holds no tok
     expect(reauthenticate).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['a refresh function that throws (no refresh token to send)', 'throws'],
+    ['a refresh endpoint answering 503', '503'],
+  ] as const)(
+    '%s: the 401s come back at once, no retries, no expiry; a later 401 may try again',
+    async (_, failure) => {
+      const data = at(`visitor-${failure}`);
+      const reauthenticate = vi.fn(async () => null);
+      let calls = 0;
+      const { session, count } = sessionFor(ctx.server, undefined, {
+        reauthenticate,
+        refreshTimeout: 30_000,
+        retryDelay: { base: 10, max: 300 },
+        refresh: async ({ fetch }) => {
+          calls++;
+          if (failure === 'throws') throw new Error('not signed in');
+          const res = await fetch(`${ctx.server.origin}/auth/refresh`, { method: 'POST', body: '{}' });
+          throw new HttpStatusError(res.status);
+        },
+      });
+      if (failure === '503') ctx.server.faults.push({ status: 503 }, { status: 503 });
+      const started = Date.now();
+      const results = await Promise.all([0, 1, 2].map((i) => session.fetch(data(i))));
+      expect(results.map((r) => r.status)).toEqual([401, 401, 401]);
+      // Not the 30 s refreshTimeout of retries: the first failure ends a visitor's silent try.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(calls).toBe(1);
+      expect(reauthenticate).not.toHaveBeenCalled();
+      expect(count('reauth-required') + count('expired')).toBe(0);
+      // Nothing said "no session" (a blip on page load may hide a cookie-held one): a 401 after the longest
+      // retry delay tries again; one within it does not.
+      expect((await session.fetch(data(3))).status).toBe(401);
+      expect(calls).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await session.fetch(data(4))).status).toBe(401);
+      expect(calls).toBe(2);
+    },
+  );
+
   it('a refresh token held in an httpOnly cookie: after a reload the silent refresh resumes the session', async () => {
     // The page never sees the cookie; the browser sends it with the refresh call. Here `cookie` stands in for it.
     const data = at('cookie');

@@ -1,6 +1,6 @@
 import { createSession, InvalidTokensError, SessionExpiredError, type TokenStorage } from '@expiryproof/core';
 import { describe, expect, it } from 'vitest';
-import { sessionFor, useAuthServer } from './helpers.js';
+import { refreshAt, sessionFor, useAuthServer } from './helpers.js';
 
 const ctx = useAuthServer();
 const refresh = async () => ({ accessToken: 'x' });
@@ -22,25 +22,53 @@ function textOf(error: unknown): string {
 }
 
 describe('token values must be header-safe wherever they enter', () => {
-  it('a refresh answering a CR/LF token: a typed error without the token, the session moves on and recovers', async () => {
+  it('a refresh answering a CR/LF token once: never taken, never shown; a second attempt under a new key recovers', async () => {
     const bad = UNSAFE[0]!;
-    const { session } = sessionFor(ctx.server, ctx.tokens);
-    const statuses: string[] = [];
-    session.on('status', ({ status }) => statuses.push(status));
+    const keys: string[] = [];
+    const viaServer = refreshAt(ctx.server.origin);
+    const { session, events, count } = sessionFor(ctx.server, ctx.tokens, {
+      refresh: (context) => {
+        keys.push(context.idempotencyKey);
+        return viaServer(context);
+      },
+    });
     ctx.server.expireAccessTokens();
     ctx.server.faults.push({ body: { accessToken: bad, refreshToken: 'fine', expiresIn: 60 } });
 
-    const error = await session.fetch(`${ctx.server.origin}/api/data`).catch((e: unknown) => e);
-    expect(InvalidTokensError.is(error)).toBe(true);
-    expect((error as Error).message).toMatch(/refresh\(\).*accessToken/);
-    expect(textOf(error)).not.toContain(MARK);
-    // Not wedged: the status left `active` for the refresh, and the bad token was never taken.
-    expect(statuses).toEqual(['refreshing', 'active']);
-    expect(session.getAccessToken()).toBe(ctx.tokens.accessToken);
-    expect(ctx.server.sent('/api/data')).toHaveLength(1);
+    const res = await session.fetch(`${ctx.server.origin}/api/data`);
+    expect(res.status).toBe(200);
+    // The bad answer was refused, and the retry did not reuse the key a server would replay it under.
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+    expect(session.getAccessToken()).not.toContain(MARK);
+    expect(ctx.server.sent('/api/data')).toHaveLength(2);
+    const failures = events.filter((e) => e.type === 'refresh-error').map((e) => e.payload);
+    expect(failures).toMatchObject([{ kind: 'invalid', willRetry: true, attempt: 1 }]);
+    expect(textOf((failures[0] as { error: unknown }).error)).not.toContain(MARK);
+    expect(count('expired')).toBe(0);
+  });
 
-    // The endpoint answers properly again: the next request recovers through an ordinary refresh.
-    expect((await session.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
+  it('a refresh that keeps answering a CR/LF token is a refusal, not a wedged session: typed error, no token in it', async () => {
+    const bad = UNSAFE[0]!;
+    const { session, events } = sessionFor(ctx.server, ctx.tokens);
+    ctx.server.expireAccessTokens();
+    for (let i = 0; i < 2; i++)
+      ctx.server.faults.push({ body: { accessToken: bad, refreshToken: 'fine', expiresIn: 60 } });
+
+    const error = await session.fetch(`${ctx.server.origin}/api/data`).catch((e: unknown) => e);
+    expect(SessionExpiredError.is(error)).toBe(true);
+    const cause = (error as Error).cause;
+    expect(InvalidTokensError.is(cause)).toBe(true);
+    expect((cause as Error).message).toMatch(/refresh\(\).*accessToken/);
+    expect(textOf(error)).not.toContain(MARK);
+    expect(textOf(cause)).not.toContain(MARK);
+    // Not wedged: the session ended (no reauthenticate here), and the bad token was never taken.
+    expect(session.getStatus()).toBe('expired');
+    expect(events.filter((e) => e.type === 'expired').map((e) => e.payload)).toEqual([
+      { reason: 'refresh-outcome-lost' },
+    ]);
+    expect(ctx.server.stats().refreshCalls).toBe(2);
+    expect(ctx.server.sent('/api/data')).toHaveLength(1);
   });
 
   it.each(UNSAFE)('setTokens and options.tokens refuse %j, naming the field, never the value', (bad) => {

@@ -80,6 +80,18 @@ describe('isUnauthorized: which responses mean the access token is no longer acc
     expect(ctx.server.sent('/api/admin')).toHaveLength(1);
   });
 
+  it('a 401-or-403 predicate and a 403 that means "forbidden": one refresh, the 403 handed back, the session goes on', async () => {
+    const { session, count } = sessionFor(ctx.server, ctx.tokens, { isUnauthorized: status401or403 });
+    const res = await session.fetch(`${ctx.server.origin}/api/forbidden`);
+    expect(res.status).toBe(403);
+    // It cannot tell this 403 from an expired token's before refreshing; after a fresh token it can.
+    expect(ctx.server.stats().refreshCalls).toBe(1);
+    expect(ctx.server.sent('/api/forbidden')).toHaveLength(2);
+    expect(count('expired')).toBe(0);
+    expect(session.getStatus()).toBe('active');
+    expect((await session.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
+  });
+
   it('a predicate that throws counts as "not unauthorized": the caller gets the response', async () => {
     const { session } = sessionFor(ctx.server, ctx.tokens, {
       isUnauthorized: async (response) =>

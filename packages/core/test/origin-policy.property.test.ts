@@ -66,6 +66,27 @@ describe('origin policy', () => {
     );
   });
 
+  it('sends where it judged: the URL it hands the transport, parsed on its own, has the origin it allowed', () => {
+    fc.assert(
+      fc.property(url, (candidate) => {
+        const sent = String(policy.resolve(candidate));
+        let origin: string | undefined;
+        try {
+          // What a transport without a base (Node's fetch) makes of it.
+          origin = new URL(sent).origin;
+        } catch {
+          origin = undefined;
+        }
+        const allowed = ORIGINS.some((o) => new URL(o).origin === origin);
+        if (policy.allows(candidate)) expect(allowed, JSON.stringify(candidate)).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+    // The form that fooled it: scheme-relative, read against the base by one parser, as a host by another.
+    expect(policy.allows('https:evil.test/x')).toBe(false);
+    expect(policy.resolve('http:127.0.0.1:4000/x')).toBe('http://127.0.0.1:4000/x');
+  });
+
   it('takes URL objects, and refuses what cannot be resolved', () => {
     expect(policy.allows(new URL('https://api.test/x'))).toBe(true);
     expect(policy.allows(new URL('https://api.test.evil.test/x'))).toBe(false);

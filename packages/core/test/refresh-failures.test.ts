@@ -152,7 +152,7 @@ describe('refresh failures are classified', () => {
     expect(aborted).toBe(true);
   });
 
-  it('refresh resolving without an accessToken is an InvalidTokensError, not a retry loop', async () => {
+  it('refresh resolving without an accessToken: one retry, then a refusal (an InvalidTokensError as the cause), not a loop', async () => {
     let calls = 0;
     const { session, count } = sessionFor(ctx.server, ctx.tokens, {
       refresh: async () => {
@@ -162,9 +162,10 @@ describe('refresh failures are classified', () => {
     });
     ctx.server.expireAccessTokens();
     const error = await session.fetch(`${ctx.server.origin}/api/data`).catch((e: unknown) => e);
-    expect(InvalidTokensError.is(error)).toBe(true);
-    expect(String(error)).toContain('accessToken');
-    expect(calls).toBe(1);
-    expect(count('expired')).toBe(0);
+    expect(SessionExpiredError.is(error)).toBe(true);
+    expect(InvalidTokensError.is((error as Error).cause)).toBe(true);
+    expect(String((error as Error).cause)).toContain('accessToken');
+    expect(calls).toBe(2);
+    expect(count('expired')).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `@expiryproof/server`: the server half of token expiry. Framework-free: a token service, a store
- * interface, RFC 6750 answers as pure functions and a fetch-style handler. The SQLite store is the
- * `@expiryproof/server/sqlite` entry.
+ * interface, RFC 6750 answers as pure functions and a fetch-style handler. The stores are entries of their
+ * own, so this one never loads a database driver: `@expiryproof/server/sqlite`, `/postgres` and `/redis`.
  */
 export {
   type Authentication,

@@ -58,17 +58,18 @@ export interface Revocation {
 }
 
 /**
- * Where refresh-token families live. Five operations, each one round trip; only `rotate` and
+ * Where refresh-token families live. Five operations, each one round trip (a PostgreSQL `rotate` that lost
+ * reads the parent back in a second); only `rotate` and
  * `revokeFamily` write conditionally, and each is a single atomic step, so any number of processes
  * sharing one store agree on who rotated:
  *
- * | operation | SQLite (shipped) | PostgreSQL | Redis |
+ * | operation | SQLite (`/sqlite`) | PostgreSQL (`/postgres`) | Redis (`/redis`) |
  * | --- | --- | --- | --- |
- * | `createFamily` | 2 INSERTs in a transaction | same | `HSET` ×2 in `MULTI` |
- * | `findToken` | SELECT … JOIN families | same | `HGETALL` ×2 (or a Lua read) |
- * | `rotate` | `UPDATE tokens SET spent_at … WHERE hash = ? AND spent_at IS NULL AND expires_at > now AND family not revoked RETURNING`, then INSERT the child, in one `BEGIN IMMEDIATE` | one statement: `WITH spent AS (UPDATE … RETURNING) INSERT … SELECT FROM spent`, else SELECT the parent | one Lua script: check `spent_at`/revoked/expiry, `HSET` parent and child |
+ * | `createFamily` | 2 INSERTs in a transaction | one statement: `WITH family AS (INSERT …) INSERT …` | Lua: `HSET` ×2, `PEXPIREAT` |
+ * | `findToken` | SELECT … JOIN families | same | Lua: `HMGET` token, then its family |
+ * | `rotate` | `UPDATE tokens SET spent_at … WHERE hash = ? AND spent_at IS NULL AND expires_at > now AND family not revoked RETURNING`, then INSERT the child, in one `BEGIN IMMEDIATE` | one statement: `WITH spent AS (UPDATE … RETURNING) INSERT … SELECT FROM spent`, else SELECT the parent | one Lua script: check `spent_at`/revoked/expiry, `HSET` parent and child (else answer the parent) |
  * | `revokeFamily` | `UPDATE families SET revoked_at … WHERE revoked_at IS NULL RETURNING subject` | same | Lua; the deny-list entry as a key with `PEXPIREAT denyAccessUntil` |
- * | `isAccessDenied` | SELECT | SELECT | `EXISTS` |
+ * | `isAccessDenied` | SELECT | SELECT | `GET` the deny-list entry, compared with `now` |
  *
  * Implementations must: never return a token's state from before a committed `rotate` once that `rotate`
  * has returned (read-your-writes across processes); make `rotate` succeed for at most one caller per

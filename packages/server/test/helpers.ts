@@ -12,6 +12,7 @@ import {
 } from '../src/index.js';
 import { createSqliteStore, type SqliteStore } from '../src/sqlite.js';
 import { listen } from './node-adapter.js';
+import { type StoreHandle, sqliteHandle } from './store-handles.js';
 
 export const USER = {
   username: 'ada@example.com',
@@ -53,7 +54,8 @@ export interface WorldOptions {
   refreshTtl?: number;
   keys?: SigningKey[];
   clock?: () => number;
-  store?: SqliteStore;
+  /** The store to serve from, with a way to look inside it. Default: SQLite in a temporary file. */
+  store?: StoreHandle;
 }
 
 export interface Answer {
@@ -65,10 +67,11 @@ export interface Answer {
 
 /**
  * A real server on 127.0.0.1: the auth handler, plus `GET /api/me` protected by `authenticate`, over a
- * SQLite file; the service's events recorded.
+ * store (by default a SQLite file); the service's events recorded.
  */
 export async function startWorld(options: WorldOptions = {}) {
-  const store = options.store ?? fileStore().store;
+  const handle = options.store ?? sqliteHandle(fileStore().store);
+  const { store } = handle;
   const events: TokenEvent[] = [];
   const tokens: TokenService = createTokenService({
     store,
@@ -130,17 +133,12 @@ export async function startWorld(options: WorldOptions = {}) {
         '/api/me',
         accessToken === undefined ? {} : { headers: { authorization: `Bearer ${accessToken}` } },
       ),
-    /** Rows of the refresh-token table for one family, straight from SQLite. */
-    rows(familyId: string) {
-      return store.database
-        .prepare('SELECT token_hash, spent_at FROM ep_refresh_tokens WHERE family_id = ? ORDER BY issued_at')
-        .all(familyId) as Array<{ token_hash: string; spent_at: number | null }>;
-    },
-    family(familyId: string) {
-      return store.database.prepare('SELECT * FROM ep_families WHERE family_id = ?').get(familyId) as
-        | { revoked_at: number | null; revoked_reason: string | null; access_denied_until: number | null }
-        | undefined;
-    },
+    /** One family's refresh tokens, oldest first, straight from the store. */
+    tokensOf: (familyId: string) => handle.tokens(familyId),
+    /** One family's record, straight from the store. */
+    family: (familyId: string) => handle.family(familyId),
+    /** Everything the store holds, as text. */
+    dump: () => handle.dump(),
   };
 }
 

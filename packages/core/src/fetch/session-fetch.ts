@@ -43,9 +43,16 @@ const header = (response: Response, name: string) => response.headers.get(name);
 const itself = (response: Response) => response;
 
 /** Builds `session.fetch`: the same contract as fetch, with the request cycle of `run` around it. */
-export function createSessionFetch(run: Session['run'], transport: typeof fetch): typeof fetch {
+export function createSessionFetch(
+  run: Session['run'],
+  transport: typeof fetch,
+  resolve: (url: string | URL) => string | URL,
+): typeof fetch {
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = isRequest(input) ? input : undefined;
+    // Sent exactly where the origin check looked: a transport that resolved the URL its own way could
+    // carry the token somewhere else (a `Request` holds an absolute URL already).
+    const target = request ? undefined : resolve(input as string | URL);
     const headers = init?.headers ?? request?.headers;
     // A caller that sets its own Authorization manages it itself: not our token, not our 401.
     const own = hasAuthorization(headers);
@@ -55,7 +62,7 @@ export function createSessionFetch(run: Session['run'], transport: typeof fetch)
     const rest: RequestInit = body === undefined ? { ...init } : { ...init, body };
 
     return run({
-      url: request ? request.url : (input as string | URL),
+      url: request ? request.url : target!,
       signal: init?.signal ?? request?.signal,
       authorizedBy: own ? 'the caller of session.fetch' : undefined,
       status,
@@ -65,7 +72,7 @@ export function createSessionFetch(run: Session['run'], transport: typeof fetch)
       send(authorization) {
         const sent = { ...rest, headers: withAuthorization(headers, authorization) } as RequestInit;
         // A Request body is read by sending it, so every attempt sends a fresh clone.
-        return request ? transport(new Request(request.clone(), sent)) : transport(input, sent);
+        return request ? transport(new Request(request.clone(), sent)) : transport(target!, sent);
       },
     });
   } as typeof fetch;

@@ -64,6 +64,8 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   // False after clear() (the user signed out on purpose: a 401 is theirs to see, not a reason to refresh) and
   // after a flight that ended without tokens (no more silent refreshes until tokens arrive).
   let mayRefresh = true;
+  // After a silent try that got no answer, when the next may start (epoch ms).
+  let silentRetryAt = 0;
   let warnedAuthorization = false;
   /** The rotation asked for with the refresh token held now (see `Rotation`). */
   let rotation: Rotation | undefined;
@@ -165,7 +167,10 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       () => {
         if (flight === started) flight = null;
         // Ended without tokens (a refused silent refresh, an expiry, a logout): 401s no longer start refreshes.
-        if (!store.tokens) mayRefresh = false;
+        // A silent try that got no answer either way (a network blip on page load) may be tried again, once
+        // the longest retry delay has passed: not by every 401 of the same burst.
+        if (!store.tokens && !started.inconclusive) mayRefresh = false;
+        if (started.inconclusive) silentRetryAt = Date.now() + (options.retryDelay?.max ?? 4_000);
       },
       mode,
     );
@@ -214,7 +219,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       } else if (used !== current && current.authorization !== used.authorization) {
         // The token was replaced while this response was on its way: replay now, no new refresh.
         return current.authorization ? current : null;
-      } else if (!mayRefresh) {
+      } else if (!mayRefresh || (!store.tokens && Date.now() < silentRetryAt)) {
         return null;
       } else {
         // Without tokens (a visitor who never signed in, a refresh token held in an httpOnly cookie), one
@@ -269,15 +274,22 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       throw new UnreplayableBodyError('The request body cannot be sent twice');
     }
     const second = await exchange.send(retry.authorization);
-    // The newest token was refused too: the session is over, but the caller still gets the response.
-    if ((await refused(exchange, second)) && retry === store.credential() && !expiredBy) {
+    // The newest token was refused too: the session is over, but the caller still gets the response. Not
+    // for a 403: a server that answers 403 to an expired token also answers it for "forbidden", so a 403
+    // after a fresh token is about permissions; it is handed back and the session goes on.
+    if (
+      (await refused(exchange, second)) &&
+      exchange.status(second) !== 403 &&
+      retry === store.credential() &&
+      !expiredBy
+    ) {
       expire('replay-rejected');
     }
     return second;
   }
 
   return {
-    fetch: createSessionFetch(run, transport),
+    fetch: createSessionFetch(run, transport, policy.resolve),
     run,
     on: emitter.on,
     setTokens: (tokens) => adopt(validateTokens(tokens, 'setTokens()')),

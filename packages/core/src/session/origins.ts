@@ -5,13 +5,23 @@ import type { EngineOptions } from './types.js';
 export interface OriginPolicy {
   /** Whether a request to `url` may carry the token; false when it cannot be resolved. */
   allows(url: string | URL): boolean;
+  /**
+   * `url` as the policy reads it, for the transport to send exactly there: relative URLs (and scheme-relative
+   * forms such as `https:host`, which a URL parser and a fetch may read differently) resolved against the
+   * base. Unchanged when it already starts with an allowed origin, or cannot be resolved.
+   */
+  resolve(url: string | URL): string | URL;
 }
 
 /** The policy of `options.origins`, relative URLs resolved against `options.baseUrl` or the page. */
 export function createOriginPolicy({ origins, baseUrl }: EngineOptions): OriginPolicy {
-  const base =
-    baseUrl === undefined ? (globalThis as { location?: { href?: string } }).location?.href : String(baseUrl);
-  const list = origins ?? (base ? [base] : undefined);
+  // The page's base at the time of the request, as fetch itself resolves: `document.baseURI` honours a
+  // <base href>, and a single-page app changes its path as it goes.
+  const page = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+  const base = (): string | undefined =>
+    baseUrl === undefined ? (page.document?.baseURI ?? page.location?.href) : String(baseUrl);
+  const first = base();
+  const list = origins ?? (first ? [first] : undefined);
   if (!list) {
     throw new ConfigurationError('options.origins is required outside a page (e.g. in Node)');
   }
@@ -28,13 +38,23 @@ export function createOriginPolicy({ origins, baseUrl }: EngineOptions): OriginP
   // an allowed origin and a slash parses to that origin (its authority ends at that slash), so it needs no
   // parsing; opaque origins ("null") have no such form. Anything else is parsed.
   const prefixes = [...allowed].filter((origin) => origin !== 'null').map((origin) => `${origin}/`);
+  const direct = (text: string) => prefixes.some((prefix) => text.startsWith(prefix));
   return {
     allows(url) {
       const text = String(url);
       try {
-        return prefixes.some((prefix) => text.startsWith(prefix)) || allowed.has(new URL(text, base).origin);
+        return direct(text) || allowed.has(new URL(text, base()).origin);
       } catch {
         return false;
+      }
+    },
+    resolve(url) {
+      const text = String(url);
+      if (direct(text)) return url;
+      try {
+        return new URL(text, base()).href;
+      } catch {
+        return url;
       }
     },
   };

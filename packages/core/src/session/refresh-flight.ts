@@ -2,6 +2,7 @@ import type { ExpiryReason } from '../errors.js';
 import { RefreshTimeoutError, type SessionExpiredError } from '../errors.js';
 import { classifyFailure, outcomeUnknown } from './classify.js';
 import type { Emitter } from './emitter.js';
+import { randomId } from './random-id.js';
 import { validateTokens } from './token-store.js';
 import type { RefreshReason, SessionOptions, Tokens } from './types.js';
 import { sleep, waitFor } from './wait.js';
@@ -38,7 +39,7 @@ export interface FlightDeps {
  * the same token again is a retry of the same request, whichever flight sends it, so it keeps its key.
  */
 export interface Rotation {
-  readonly idempotencyKey: string;
+  idempotencyKey: string;
   /** An attempt got no usable answer: the server may have rotated the token all the same. */
   lost: boolean;
 }
@@ -55,6 +56,11 @@ export interface Flight {
   readonly promise: Promise<void>;
   readonly reason: RefreshReason;
   phase: 'refreshing' | 'reauth-required';
+  /**
+   * A silent refresh that ended without an answer either way (a network error, a 5xx, a refresh function
+   * that threw): a later 401 may try again, unlike after a refusal.
+   */
+  inconclusive?: boolean;
   /** Ends the flight from outside: no error = new tokens arrived (setTokens), an error = cleared. */
   end(error?: unknown): void;
 }
@@ -121,6 +127,7 @@ export function startFlight(
   async function refreshPhase(): Promise<[ExpiryReason, unknown] | undefined> {
     deadline(deps.refreshTimeout, () => new RefreshTimeoutError(deps.refreshTimeout, { cause: lastError }));
     const rotation = deps.rotation();
+    let invalid = 0;
     for (let attempt = 1; ; attempt++) {
       const lostBefore = rotation.lost;
       try {
@@ -151,15 +158,33 @@ export function startFlight(
         // No answer, or none we could use (e.g. an unsafe token): the server may have rotated all the same.
         rotation.lost = lostBefore || outcomeUnknown(error);
         const kind = classifyFailure(error);
-        deps.emit('refresh-error', { error, attempt, kind, willRetry: kind === 'transient' });
-        if (kind === 'rejected') {
+        // One unusable answer (an unsafe token) may be a blip: it is retried once, under a new idempotency
+        // key (a server honouring the old one would replay the same unusable answer). A second is a refusal:
+        // going on would leave the session wedged on a refresh that never yields usable tokens.
+        const retryInvalid = kind === 'invalid' && ++invalid === 1 && mode !== 'silent';
+        deps.emit('refresh-error', {
+          error,
+          attempt,
+          kind,
+          willRetry: kind === 'transient' ? mode !== 'silent' : retryInvalid,
+        });
+        // A visitor's silent try ends at its first failure of any kind: the 401 goes back to its callers at
+        // once (no retries against a refresh that may not exist), and only a refusal stops later tries.
+        if (mode === 'silent' && kind !== 'rejected') {
+          flight.inconclusive = true;
+          return void settle();
+        }
+        if (retryInvalid) {
+          // Unless an earlier attempt's answer was lost: under its key the server replays that answer, the
+          // one rotation that happened; a new key would present a spent token and look like reuse.
+          if (!lostBefore) rotation.idempotencyKey = randomId();
+        } else if (kind === 'rejected' || kind === 'invalid') {
           if (!rotation.lost) return ['refresh-rejected', error];
           // An earlier attempt may have rotated the refresh token and its answer was lost, so this refusal
           // may only mean "spent". Tokens saved by another tab or held by a sibling may still be good.
           await deps.lookAround(signal);
           return done ? undefined : ['refresh-outcome-lost', error];
         }
-        if (kind === 'invalid') return void settle(error);
         await sleep(backoff(attempt, options.retryDelay), signal);
         if (done) return;
       }
