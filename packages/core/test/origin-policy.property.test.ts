@@ -60,7 +60,7 @@ describe('origin policy', () => {
   it('agrees with the URL parser for any string built around the allowed origins', () => {
     fc.assert(
       fc.property(url, (candidate) => {
-        expect(policy.allows(candidate), JSON.stringify(candidate)).toBe(parsed(candidate));
+        expect(policy(candidate) !== undefined, JSON.stringify(candidate)).toBe(parsed(candidate));
       }),
       { numRuns: 5_000 },
     );
@@ -69,7 +69,9 @@ describe('origin policy', () => {
   it('sends where it judged: the URL it hands the transport, parsed on its own, has the origin it allowed', () => {
     fc.assert(
       fc.property(url, (candidate) => {
-        const sent = String(policy.resolve(candidate));
+        const target = policy(candidate);
+        if (target === undefined) return;
+        const sent = String(target);
         let origin: string | undefined;
         try {
           // What a transport without a base (Node's fetch) makes of it.
@@ -77,21 +79,23 @@ describe('origin policy', () => {
         } catch {
           origin = undefined;
         }
-        const allowed = ORIGINS.some((o) => new URL(o).origin === origin);
-        if (policy.allows(candidate)) expect(allowed, JSON.stringify(candidate)).toBe(true);
+        expect(
+          ORIGINS.some((o) => new URL(o).origin === origin),
+          JSON.stringify(candidate),
+        ).toBe(true);
       }),
       { numRuns: 5_000 },
     );
     // The form that fooled it: scheme-relative, read against the base by one parser, as a host by another.
-    expect(policy.allows('https:evil.test/x')).toBe(false);
-    expect(policy.resolve('http:127.0.0.1:4000/x')).toBe('http://127.0.0.1:4000/x');
+    expect(policy('https:evil.test/x')).toBeUndefined();
+    expect(policy('http:127.0.0.1:4000/x')).toBe('http://127.0.0.1:4000/x');
   });
 
   it('takes URL objects, and refuses what cannot be resolved', () => {
-    expect(policy.allows(new URL('https://api.test/x'))).toBe(true);
-    expect(policy.allows(new URL('https://api.test.evil.test/x'))).toBe(false);
+    expect(policy(new URL('https://api.test/x'))).toBeDefined();
+    expect(policy(new URL('https://api.test.evil.test/x'))).toBeUndefined();
     expect(
-      createOriginPolicy({ origins: ORIGINS, refresh: async () => ({ accessToken: 'x' }) }).allows('/x'),
-    ).toBe(false);
+      createOriginPolicy({ origins: ORIGINS, refresh: async () => ({ accessToken: 'x' }) })('/x'),
+    ).toBeUndefined();
   });
 });

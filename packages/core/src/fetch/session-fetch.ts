@@ -46,13 +46,13 @@ const itself = (response: Response) => response;
 export function createSessionFetch(
   run: Session['run'],
   transport: typeof fetch,
-  resolve: (url: string | URL) => string | URL,
+  allows: (url: string | URL) => string | URL | undefined,
 ): typeof fetch {
   return async function sessionFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = isRequest(input) ? input : undefined;
     // Sent exactly where the origin check looked: a transport that resolved the URL its own way could
     // carry the token somewhere else (a `Request` holds an absolute URL already).
-    const target = request ? undefined : resolve(input as string | URL);
+    const target = request ? undefined : (allows(input as string | URL) ?? (input as string | URL));
     const headers = init?.headers ?? request?.headers;
     // A caller that sets its own Authorization manages it itself: not our token, not our 401.
     const own = hasAuthorization(headers);

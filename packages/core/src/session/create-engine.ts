@@ -45,7 +45,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   const refreshTimeout = duration(options.refreshTimeout, 30_000, 'refreshTimeout');
   const reauthTimeout = duration(options.reauthTimeout, 300_000, 'reauthTimeout');
   const emitter = createEmitter();
-  const policy = createOriginPolicy(options);
+  const allows = createOriginPolicy(options);
   // Looked up per call so test tools that patch the global fetch later still see our requests.
   const transport: typeof fetch = (input, init) => (options.fetch ?? globalThis.fetch)(input, init);
 
@@ -61,11 +61,10 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   let takenAt = 0;
   /** Why the session ended; undefined while it has not. */
   let expiredBy: ExpiryReason | undefined;
-  // False after clear() (the user signed out on purpose: a 401 is theirs to see, not a reason to refresh) and
-  // after a flight that ended without tokens (no more silent refreshes until tokens arrive).
-  let mayRefresh = true;
-  // After a silent try that got no answer, when the next may start (epoch ms).
-  let silentRetryAt = 0;
+  // From when (epoch ms) a 401 may start a refresh: never after clear() (the user signed out on purpose: a
+  // 401 is theirs to see) or a flight that ended without tokens, until tokens arrive; after a silent try that
+  // got no answer either way, once the longest retry delay has passed (not by every 401 of the same burst).
+  let refreshFrom = 0;
   let warnedAuthorization = false;
   /** The rotation asked for with the refresh token held now (see `Rotation`). */
   let rotation: Rotation | undefined;
@@ -87,7 +86,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
     // Tokens, from wherever they come (a sign-in dialog included), make 401s recoverable again.
     if (tokens) {
       expiredBy = undefined;
-      mayRefresh = true;
+      refreshFrom = 0;
     }
     emitter.emit('tokens', { hasTokens: tokens !== null });
     sync();
@@ -113,7 +112,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   }
 
   function signOut(here: boolean) {
-    mayRefresh = false;
+    refreshFrom = Infinity;
     expiredBy = undefined;
     changeTokens(null);
     flight?.end(new SessionExpiredError('cleared'));
@@ -166,11 +165,10 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       reason,
       () => {
         if (flight === started) flight = null;
-        // Ended without tokens (a refused silent refresh, an expiry, a logout): 401s no longer start refreshes.
-        // A silent try that got no answer either way (a network blip on page load) may be tried again, once
-        // the longest retry delay has passed: not by every 401 of the same burst.
-        if (!store.tokens && !started.inconclusive) mayRefresh = false;
-        if (started.inconclusive) silentRetryAt = Date.now() + (options.retryDelay?.max ?? 4_000);
+        // Ended without tokens (a refused silent refresh, an expiry, a logout): 401s no longer start refreshes;
+        // after a silent try that got no answer either way (a blip on page load), later ones may.
+        if (!store.tokens)
+          refreshFrom = started.inconclusive ? Date.now() + (options.retryDelay?.max ?? 4_000) : Infinity;
       },
       mode,
     );
@@ -181,7 +179,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
 
   /** Starts a proactive refresh when the token has passed its refresh point and none is under way. */
   function refreshIfDue() {
-    if (!flight && mayRefresh && store.due()) fly('proactive');
+    if (!flight && store.due() && Date.now() >= refreshFrom) fly('proactive');
   }
 
   /**
@@ -219,7 +217,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
       } else if (used !== current && current.authorization !== used.authorization) {
         // The token was replaced while this response was on its way: replay now, no new refresh.
         return current.authorization ? current : null;
-      } else if (!mayRefresh || (!store.tokens && Date.now() < silentRetryAt)) {
+      } else if (Date.now() < refreshFrom) {
         return null;
       } else {
         // Without tokens (a visitor who never signed in, a refresh token held in an httpOnly cookie), one
@@ -245,7 +243,7 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   }
 
   async function run<R>(exchange: Exchange<R>): Promise<R> {
-    if (!policy.allows(exchange.url)) return exchange.send(undefined);
+    if (!allows(exchange.url)) return exchange.send(undefined);
     const by = exchange.authorizedBy;
     if (by) {
       if (!warnedAuthorization) {
@@ -289,14 +287,14 @@ export function createEngine(options: SessionOptions, integrate?: Integration): 
   }
 
   return {
-    fetch: createSessionFetch(run, transport, policy.resolve),
+    fetch: createSessionFetch(run, transport, allows),
     run,
     on: emitter.on,
     setTokens: (tokens) => adopt(validateTokens(tokens, 'setTokens()')),
     getAccessToken: () => store.tokens?.accessToken ?? null,
     getStatus: () => status,
     refresh() {
-      mayRefresh = true;
+      refreshFrom = 0;
       return fly('manual', expiredBy && options.reauthenticate ? expiredBy : 'refresh').promise;
     },
     clear: () => signOut(true),

@@ -1,17 +1,12 @@
 import { ConfigurationError } from '../errors.js';
 import type { EngineOptions } from './types.js';
 
-/** Decides which URLs may carry the bearer token. */
-export interface OriginPolicy {
-  /** Whether a request to `url` may carry the token; false when it cannot be resolved. */
-  allows(url: string | URL): boolean;
-  /**
-   * `url` as the policy reads it, for the transport to send exactly there: relative URLs (and scheme-relative
-   * forms such as `https:host`, which a URL parser and a fetch may read differently) resolved against the
-   * base. Unchanged when it already starts with an allowed origin, or cannot be resolved.
-   */
-  resolve(url: string | URL): string | URL;
-}
+/**
+ * Decides which URLs may carry the bearer token: the URL to send the request to (relative URLs, and
+ * scheme-relative forms such as `https:host` that a URL parser and a fetch may read differently, resolved
+ * against the base), or undefined when it may not carry the token (or cannot be resolved).
+ */
+export type OriginPolicy = (url: string | URL) => string | URL | undefined;
 
 /** The policy of `options.origins`, relative URLs resolved against `options.baseUrl` or the page. */
 export function createOriginPolicy({ origins, baseUrl }: EngineOptions): OriginPolicy {
@@ -36,26 +31,16 @@ export function createOriginPolicy({ origins, baseUrl }: EngineOptions): OriginP
   );
   // Parsing every request's URL is most of what the session adds to a request. A string that starts with
   // an allowed origin and a slash parses to that origin (its authority ends at that slash), so it needs no
-  // parsing; opaque origins ("null") have no such form. Anything else is parsed.
+  // parsing and is sent as it is; opaque origins ("null") have no such form. Anything else is parsed.
   const prefixes = [...allowed].filter((origin) => origin !== 'null').map((origin) => `${origin}/`);
-  const direct = (text: string) => prefixes.some((prefix) => text.startsWith(prefix));
-  return {
-    allows(url) {
-      const text = String(url);
-      try {
-        return direct(text) || allowed.has(new URL(text, base()).origin);
-      } catch {
-        return false;
-      }
-    },
-    resolve(url) {
-      const text = String(url);
-      if (direct(text)) return url;
-      try {
-        return new URL(text, base()).href;
-      } catch {
-        return url;
-      }
-    },
+  return (url) => {
+    const text = String(url);
+    if (prefixes.some((prefix) => text.startsWith(prefix))) return url;
+    try {
+      const resolved = new URL(text, base());
+      return allowed.has(resolved.origin) ? resolved.href : undefined;
+    } catch {
+      return undefined;
+    }
   };
 }

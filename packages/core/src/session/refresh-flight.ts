@@ -158,33 +158,28 @@ export function startFlight(
         // No answer, or none we could use (e.g. an unsafe token): the server may have rotated all the same.
         rotation.lost = lostBefore || outcomeUnknown(error);
         const kind = classifyFailure(error);
-        // One unusable answer (an unsafe token) may be a blip: it is retried once, under a new idempotency
-        // key (a server honouring the old one would replay the same unusable answer). A second is a refusal:
+        const silent = mode === 'silent';
+        // One unusable answer (an unsafe token) may be a blip: it is retried once. A second is a refusal:
         // going on would leave the session wedged on a refresh that never yields usable tokens.
-        const retryInvalid = kind === 'invalid' && ++invalid === 1 && mode !== 'silent';
-        deps.emit('refresh-error', {
-          error,
-          attempt,
-          kind,
-          willRetry: kind === 'transient' ? mode !== 'silent' : retryInvalid,
-        });
+        const refusal = kind === 'rejected' || (kind === 'invalid' && invalid++ > 0);
+        deps.emit('refresh-error', { error, attempt, kind, willRetry: !refusal && !silent });
         // A visitor's silent try ends at its first failure of any kind: the 401 goes back to its callers at
         // once (no retries against a refresh that may not exist), and only a refusal stops later tries.
-        if (mode === 'silent' && kind !== 'rejected') {
+        if (silent && kind !== 'rejected') {
           flight.inconclusive = true;
           return void settle();
         }
-        if (retryInvalid) {
-          // Unless an earlier attempt's answer was lost: under its key the server replays that answer, the
-          // one rotation that happened; a new key would present a spent token and look like reuse.
-          if (!lostBefore) rotation.idempotencyKey = randomId();
-        } else if (kind === 'rejected' || kind === 'invalid') {
+        if (refusal) {
           if (!rotation.lost) return ['refresh-rejected', error];
           // An earlier attempt may have rotated the refresh token and its answer was lost, so this refusal
           // may only mean "spent". Tokens saved by another tab or held by a sibling may still be good.
           await deps.lookAround(signal);
           return done ? undefined : ['refresh-outcome-lost', error];
         }
+        // The retry after an unusable answer asks under a new idempotency key (a server honouring the old one
+        // would replay that answer) — unless an earlier answer was lost: under its key the server replays the
+        // one rotation that happened, and a new key would present a spent token and look like reuse.
+        if (kind === 'invalid' && !lostBefore) rotation.idempotencyKey = randomId();
         await sleep(backoff(attempt, options.retryDelay), signal);
         if (done) return;
       }
