@@ -1,4 +1,5 @@
-// Every TypeScript block of every README compiles as written under `strict` (#14, finding 8).
+// Every TypeScript block of every README, and of every page under docs/, compiles as written under `strict`
+// (#14, finding 8).
 //
 // Each ```ts / ```tsx / ```typescript block becomes its own module in a temporary ESM project whose
 // node_modules is the repository's, so `@expiryproof/*` resolve as they do for a user: through the
@@ -28,7 +29,10 @@ function findReadmes(dir: string, out: string[] = []): string[] {
       if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
       if (['dist', 'build', 'test-results', 'playwright-report', 'coverage'].includes(entry.name)) continue;
       findReadmes(path.join(dir, entry.name), out);
-    } else if (entry.name.toLowerCase() === 'readme.md') {
+    } else if (
+      entry.name.toLowerCase() === 'readme.md' ||
+      (entry.name.endsWith('.md') && path.relative(root, dir).split(path.sep)[0] === 'docs')
+    ) {
       out.push(path.join(dir, entry.name));
     }
   }
