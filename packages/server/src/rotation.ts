@@ -3,7 +3,14 @@ import type { Mint } from './mint.js';
 import { seal, unseal } from './seal.js';
 import { isRefreshTokenShaped, sha256 } from './secrets.js';
 import type { RefreshTokenStore, StoredRefreshToken } from './store.js';
-import type { Clock, IssuedTokens, RefreshFailureReason, RefreshOutcome, RevocationReason } from './types.js';
+import type {
+  Clock,
+  IssuedTokens,
+  RefreshFailureReason,
+  RefreshOutcome,
+  RevocationReason,
+  RotationGate,
+} from './types.js';
 
 /** How far grace rule (a) follows a family forward from a spent token before giving up. */
 const MAX_CHAIN = 64;
@@ -98,7 +105,11 @@ export function createRotation({
     return fail('reused');
   }
 
-  return async function refresh(presented: string, idempotencyKey?: string): Promise<RefreshOutcome> {
+  return async function refresh(
+    presented: string,
+    idempotencyKey?: string,
+    gate?: RotationGate,
+  ): Promise<RefreshOutcome> {
     if (!isRefreshTokenShaped(presented)) return fail('unknown');
     const hash = sha256(presented);
     const keyHash = idempotencyKey === undefined ? null : sha256(idempotencyKey);
@@ -106,6 +117,8 @@ export function createRotation({
     if (!record) return fail('unknown');
     const now = clock();
     if (record.spentAt === null && record.familyRevokedAt === null && record.expiresAt > now) {
+      const wait = gate ? await gate.wait(record.familyId) : 0;
+      if (wait > 0) return { ok: false, reason: 'rate-limited', retryAfter: wait };
       const next = await mint(record.subject, record.familyId, now);
       const result = await store.rotate({
         parentHash: hash,
@@ -116,6 +129,7 @@ export function createRotation({
       });
       if (result.rotated) {
         emit({ type: 'rotated', at: now, familyId: record.familyId, subject: record.subject });
+        await gate?.rotated(record.familyId);
         return {
           ok: true,
           tokens: next.tokens,

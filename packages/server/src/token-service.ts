@@ -10,6 +10,7 @@ import type {
   IssuedTokens,
   RefreshOutcome,
   RevocationReason,
+  RotationGate,
   TokenEvent,
   VerifyOutcome,
 } from './types.js';
@@ -50,9 +51,13 @@ export interface TokenService {
   issue(subject: string): Promise<IssuedTokens>;
   /**
    * Rotates a refresh token (see {@link RefreshOutcome}). `idempotencyKey`: the request's
-   * `Idempotency-Key`; a retry with the same key gets the same answer (grace rule (b)).
+   * `Idempotency-Key`; a retry with the same key gets the same answer (grace rule (b)). `gate`: asked before
+   * a rotation (not before a grace-rule answer), e.g. a per-family rate limit; see {@link RotationGate}.
    */
-  refresh(refreshToken: string, options?: { idempotencyKey?: string | undefined }): Promise<RefreshOutcome>;
+  refresh(
+    refreshToken: string,
+    options?: { idempotencyKey?: string | undefined; gate?: RotationGate | undefined },
+  ): Promise<RefreshOutcome>;
   /** Checks an access token: signature, `kid`, `typ`, expiry, `iss`/`aud`, and the family deny-list. */
   verify(accessToken: string): Promise<VerifyOutcome>;
   /** Logs out the family of a refresh token (spent or not). False when the token is unknown or the family
@@ -62,6 +67,8 @@ export interface TokenService {
   revokeFamily(familyId: string, reason?: Exclude<RevocationReason, 'reuse'>): Promise<boolean>;
   /** The public keys (ES256 only; HS256 secrets are never published), for `/.well-known/jwks.json`. */
   jwks(): JsonWebKeySet;
+  /** The refresh-token lifetime it was made with, ms (e.g. a refresh cookie's `Max-Age`). */
+  readonly refreshTtl: number;
 }
 
 const DEFAULT_REUSE_INTERVAL = 10_000;
@@ -133,9 +140,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       return first.tokens;
     },
 
-    refresh: (refreshToken, { idempotencyKey } = {}) =>
+    refresh: (refreshToken, { idempotencyKey, gate } = {}) =>
       typeof refreshToken === 'string'
-        ? refresh(refreshToken, idempotencyKey)
+        ? refresh(refreshToken, idempotencyKey, gate)
         : Promise.resolve({ ok: false, reason: 'unknown' }),
 
     async verify(accessToken) {
@@ -158,6 +165,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
 
     jwks: () => ring.jwks(),
+    refreshTtl,
   };
 }
 

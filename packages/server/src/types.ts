@@ -38,10 +38,27 @@ export type RefreshFailureReason = 'expired' | 'revoked' | 'reused' | 'unknown';
  */
 export type RefreshVia = 'rotation' | 'reuse-interval' | 'idempotency-key';
 
-/** The result of {@link TokenService.refresh}. Never throws for a bad token; only for a failing store. */
+/**
+ * The result of {@link TokenService.refresh}. Never throws for a bad token; only for a failing store.
+ * `rate-limited` only comes with a {@link RotationGate}: the gate refused a rotation (nothing was spent, the
+ * token is still good after `retryAfter` milliseconds).
+ */
 export type RefreshOutcome =
   | { ok: true; tokens: IssuedTokens; subject: string; familyId: string; via: RefreshVia }
-  | { ok: false; reason: RefreshFailureReason };
+  | { ok: false; reason: RefreshFailureReason }
+  | { ok: false; reason: 'rate-limited'; retryAfter: number };
+
+/**
+ * Consulted by {@link TokenService.refresh} just before it rotates an unspent token, never before a grace-rule
+ * answer (a replay spends nothing, so it neither counts nor is refused). Rotations of one family are
+ * sequential (a family has one unspent token), so checking then counting is exact per family.
+ */
+export interface RotationGate {
+  /** Milliseconds until the family may rotate again; 0 (or less) lets it rotate now. */
+  wait(familyId: string): Promise<number> | number;
+  /** The family has just rotated. What this throws or rejects with is the caller's failure. */
+  rotated(familyId: string): Promise<void> | void;
+}
 
 /**
  * Why an access token was refused (always a 401 `invalid_token`, never a 403):

@@ -1,10 +1,14 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { RequestContext } from '../src/index.js';
 
-/** A fetch-style handler, as `createAuthHandler` returns. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** A fetch-style handler, as `createAuthHandler` returns; `context` carries the socket's peer address. */
+export type FetchHandler = (request: Request, context?: RequestContext) => Promise<Response>;
 
-/** Serves a fetch-style handler from node:http: the Node request becomes a `Request`, the `Response` is written back. */
+/**
+ * Serves a fetch-style handler from node:http: the Node request becomes a `Request` (plus the socket's
+ * address as `clientAddress`), the `Response` is written back, each `Set-Cookie` as its own header.
+ */
 export function toNodeListener(handler: FetchHandler) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -21,11 +25,13 @@ export function toNodeListener(handler: FetchHandler) {
         headers,
         body,
       });
-      const response = await handler(request);
-      const out: Record<string, string> = {};
+      const response = await handler(request, { clientAddress: req.socket.remoteAddress });
+      const out: Record<string, string | string[]> = {};
       response.headers.forEach((value, name) => {
-        out[name] = value;
+        if (name !== 'set-cookie') out[name] = value;
       });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) out['set-cookie'] = cookies;
       res.writeHead(response.status, out);
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch {

@@ -50,3 +50,9 @@ export async function auditZooApp(
 /** scenario → status, for comparing with the truth. */
 export const statuses = (result: CheckResult) =>
   Object.fromEntries(result.scenarios.map((s) => [s.name, s.status]));
+
+/** Every scenario's status, details and evidence: the message of a failed comparison. */
+export const explain = (result: CheckResult) =>
+  result.scenarios
+    .map((s) => `${s.name}: ${s.status} — ${s.details}${s.evidence.length ? `; ${s.evidence.join(' | ')}` : ''}`)
+    .join('\n');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumLaunchOptions } from '../../src/browser.js';
 import type { ScenarioName } from '../../src/check.js';
 import { zooApp } from './apps.js';
-import { auditZooApp, statuses } from './audit-zoo.js';
+import { auditZooApp, explain, statuses } from './audit-zoo.js';
 import { computeTruthTable, type ZooScenario } from './truth.js';
 
 let browser: Browser;
@@ -101,7 +101,7 @@ describe('signing in once where the app allows it', () => {
     const scenarios: ScenarioName[] = ['mid-flight-expiry', 'concurrent-expiry', 'refresh-unavailable'];
     const once = await auditZooApp(app, { check: { scenarios } });
     expect(once.result.signIn).toMatch(/^signed in once/);
-    expect(statuses(once.result)).toEqual({
+    expect(statuses(once.result), explain(once.result)).toEqual({
       'mid-flight-expiry': 'passed',
       'concurrent-expiry': 'passed',
       'refresh-unavailable': 'passed',
@@ -109,6 +109,6 @@ describe('signing in once where the app allows it', () => {
     // Rotation with reuse detection: a saved state dies with its first refresh, so each scenario signs in.
     const each = await auditZooApp(rotating, { check: { scenarios: ['mid-flight-expiry'] } });
     expect(each.result.signIn).toMatch(/^one sign-in per scenario, one at a time: .*rotation/);
-    expect(statuses(each.result)).toEqual({ 'mid-flight-expiry': 'passed' });
+    expect(statuses(each.result), explain(each.result)).toEqual({ 'mid-flight-expiry': 'passed' });
   }, 180_000);
 });

@@ -1,14 +1,27 @@
 import type { AccessFailureReason, IssuedTokens, RefreshFailureReason } from '../types.js';
 
 /**
- * An HTTP answer as plain data, for any framework: status, headers (lower-case names) and a body (JSON text,
- * or `null`). {@link toResponse} makes a fetch `Response` of it.
+ * An HTTP answer as plain data, for any framework: status, headers (lower-case names), a body (JSON text, or
+ * `null`) and the `Set-Cookie` values, one per cookie (they cannot share one header). {@link toResponse}
+ * makes a fetch `Response` of it.
  */
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
   body: string | null;
+  setCookie?: readonly string[];
 }
+
+/** Why a cookie-carried refresh or logout was refused as a cross-site request forgery (403 `csrf`). */
+export type CsrfFailure =
+  /** Neither `Origin` nor `Referer`: the request cannot be placed. */
+  | 'origin-missing'
+  /** `Origin` (or `Referer`'s origin) is not one of `allowedOrigins`. */
+  | 'origin-not-allowed'
+  /** No `X-CSRF-Token` header, or no CSRF cookie. */
+  | 'token-missing'
+  /** The header does not match the cookie. */
+  | 'token-mismatch';
 
 /** The `error` codes of RFC 6750 §3.1. */
 export type BearerError = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
@@ -101,6 +114,31 @@ export function invalidRequest(description: string, status = 400): HttpAnswer {
   return json(status, { error: 'invalid_request', error_description: description });
 }
 
+const CSRF_DESCRIPTIONS: Record<CsrfFailure, string> = {
+  'origin-missing': 'The request has neither Origin nor Referer',
+  'origin-not-allowed': 'The request comes from an origin that is not allowed',
+  'token-missing': 'The X-CSRF-Token header or the CSRF cookie is missing',
+  'token-mismatch': 'The X-CSRF-Token header does not match the CSRF cookie',
+};
+
+/** A refused cross-site request: 403 `{ error: 'csrf', reason }` (a fixed text; nothing the client sent). */
+export function csrfRefused(reason: CsrfFailure): HttpAnswer {
+  return json(403, { error: 'csrf', reason, error_description: CSRF_DESCRIPTIONS[reason] });
+}
+
+/**
+ * Throttled (a locked-out login, a family refreshing too often): 429 with `Retry-After` in whole seconds
+ * (at least 1), rounded up from `retryAfter` milliseconds.
+ */
+export function tooManyRequests(retryAfter: number): HttpAnswer {
+  const seconds = Math.max(1, Math.ceil(retryAfter / 1000));
+  return json(
+    429,
+    { error: 'too_many_requests', error_description: 'Too many attempts; retry later' },
+    { 'retry-after': String(seconds) },
+  );
+}
+
 /** A login or refresh answer: 200, the pair as JSON, not cacheable. */
 export function tokenAnswer(tokens: IssuedTokens): HttpAnswer {
   return json(200, tokens);
@@ -113,5 +151,7 @@ export function jsonAnswer(status: number, body: unknown, headers: Record<string
 
 /** An {@link HttpAnswer} as a fetch `Response`. */
 export function toResponse(answer: HttpAnswer): Response {
-  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  const headers = new Headers(answer.headers);
+  for (const cookie of answer.setCookie ?? []) headers.append('set-cookie', cookie);
+  return new Response(answer.body, { status: answer.status, headers });
 }
