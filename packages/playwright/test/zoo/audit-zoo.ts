@@ -54,5 +54,7 @@ export const statuses = (result: CheckResult) =>
 /** Every scenario's status, details and evidence: the message of a failed comparison. */
 export const explain = (result: CheckResult) =>
   result.scenarios
-    .map((s) => `${s.name}: ${s.status} — ${s.details}${s.evidence.length ? `; ${s.evidence.join(' | ')}` : ''}`)
+    .map(
+      (s) => `${s.name}: ${s.status} — ${s.details}${s.evidence.length ? `; ${s.evidence.join(' | ')}` : ''}`,
+    )
     .join('\n');
