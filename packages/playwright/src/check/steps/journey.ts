@@ -115,6 +115,9 @@ export async function enter(page: Page, journey: Journey, text: string): Promise
   const input = page.locator(journey.input).first();
   const kind = await kindOf(page, journey.input);
   if (kind === 'select') {
+    // Not before the page has loaded what it shows: a select still disabled holds a placeholder value, and
+    // a pick made against it may equal what the server already has — which would later read as "kept".
+    await input.click({ trial: true });
     const { current, options } = await input.evaluate((el) => {
       const select = el as HTMLSelectElement;
       return {
