@@ -153,3 +153,32 @@ export function expectOneRefreshAllSucceed(
   expect(outcome.values).toHaveLength(STORM);
   expect(server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
 }
+
+/**
+ * The straggler case every recipe must pass: five calls whose 401s the recording transport holds back until
+ * the refresh has finished (`slow(i)` asks for `/api/slow?hold=1&i=…`), twenty ordinary calls meanwhile
+ * (`fast(i)` asks for `/api/data?i=…`). All succeed on one refresh; the late 401s are replayed, not refreshed again.
+ */
+export async function expectStragglersReplayed(
+  ctx: ReturnType<typeof useServers>,
+  stragglers: (accessToken: string) => { sent: number; late: number },
+  slow: (i: number) => Promise<unknown>,
+  fast: (i: number) => Promise<unknown>,
+) {
+  ctx.server.expireAccessTokens();
+  // The server refuses the old token at once; the transport hands these 401s back after the refresh.
+  const held = storm(5, slow);
+  await until(() => ctx.server.stats().apiCalls >= 5);
+  const ordinary = await storm(20, fast);
+  expect(ordinary.errors).toEqual([]);
+  expect(ctx.server.stats().refreshCalls).toBe(1);
+  const late = await held;
+  expect(late.errors).toEqual([]);
+  expect(late.values).toHaveLength(5);
+  expect(stragglers(ctx.tokens.accessToken)).toEqual({ sent: 5, late: 5 });
+  expect(ctx.server.sent('/api/slow').map((s) => s.status)).toEqual([
+    ...Array(5).fill(401),
+    ...Array(5).fill(200),
+  ]);
+  expect(ctx.server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+}

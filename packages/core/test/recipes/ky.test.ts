@@ -7,6 +7,7 @@ import {
   authorizationsAt,
   echoedText,
   expectOneRefreshAllSucceed,
+  expectStragglersReplayed,
   figures,
   handWrittenTokens,
   PAYLOAD,
@@ -37,22 +38,12 @@ describe('ky with fetch: session.fetch', () => {
 
   it('stragglers: 401s that arrive after the refresh finished are replayed without a second refresh', async () => {
     const { api, stragglers } = recipe();
-    ctx.server.expireAccessTokens();
-    // The server refuses the old token at once; the transport hands these 401s back after the refresh.
-    const slow = storm(5, (i) => api.get('api/slow', { searchParams: { hold: 1, i } }).json());
-    await until(() => ctx.server.stats().apiCalls >= 5);
-    const fast = await storm(20, (i) => api.get('api/data', { searchParams: { i } }).json());
-    expect(fast.errors).toEqual([]);
-    expect(ctx.server.stats().refreshCalls).toBe(1);
-    const late = await slow;
-    expect(late.errors).toEqual([]);
-    expect(late.values).toHaveLength(5);
-    expect(stragglers(ctx.tokens.accessToken)).toEqual({ sent: 5, late: 5 });
-    expect(ctx.server.sent('/api/slow').map((s) => s.status)).toEqual([
-      ...Array(5).fill(401),
-      ...Array(5).fill(200),
-    ]);
-    expect(ctx.server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    await expectStragglersReplayed(
+      ctx,
+      stragglers,
+      (i) => api.get('api/slow', { searchParams: { hold: 1, i } }).json(),
+      (i) => api.get('api/data', { searchParams: { i } }).json(),
+    );
   });
 
   it('a POST body (ky `json`) is replayed intact after a 401', async () => {

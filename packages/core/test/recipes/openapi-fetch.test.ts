@@ -6,13 +6,13 @@ import {
   authorizationsAt,
   echoedText,
   expectOneRefreshAllSucceed,
+  expectStragglersReplayed,
   figures,
   handWrittenTokens,
   PAYLOAD,
   recordedSession,
   STORM,
   storm,
-  until,
   useServers,
 } from './harness.js';
 
@@ -75,22 +75,12 @@ describe('openapi-fetch with fetch: session.fetch', () => {
 
   it('stragglers: 401s that arrive after the refresh finished are replayed without a second refresh', async () => {
     const { client, stragglers } = recipe();
-    ctx.server.expireAccessTokens();
-    // The server refuses the old token at once; the transport hands these 401s back after the refresh.
-    const slow = storm(5, (i) => ok(client.GET('/api/slow', { params: { query: { hold: 1, i } } })));
-    await until(() => ctx.server.stats().apiCalls >= 5);
-    const fast = await storm(20, (i) => ok(client.GET('/api/data', { params: { query: { i } } })));
-    expect(fast.errors).toEqual([]);
-    expect(ctx.server.stats().refreshCalls).toBe(1);
-    const late = await slow;
-    expect(late.errors).toEqual([]);
-    expect(late.values).toHaveLength(5);
-    expect(stragglers(ctx.tokens.accessToken)).toEqual({ sent: 5, late: 5 });
-    expect(ctx.server.sent('/api/slow').map((s) => s.status)).toEqual([
-      ...Array(5).fill(401),
-      ...Array(5).fill(200),
-    ]);
-    expect(ctx.server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    await expectStragglersReplayed(
+      ctx,
+      stragglers,
+      (i) => ok(client.GET('/api/slow', { params: { query: { hold: 1, i } } })),
+      (i) => ok(client.GET('/api/data', { params: { query: { i } } })),
+    );
   });
 
   it('a POST body is replayed intact after a 401 (openapi-fetch hands fetch a Request)', async () => {

@@ -8,6 +8,7 @@ import {
   authorizationsAt,
   echoedText,
   expectOneRefreshAllSucceed,
+  expectStragglersReplayed,
   figures,
   handWrittenTokens,
   PAYLOAD,
@@ -84,22 +85,12 @@ describe('TanStack Query over session.fetch, with the documented retry', () => {
 
   it('stragglers: 401s that arrive after the refresh finished are replayed without a second refresh', async () => {
     const { query, stragglers } = recipe();
-    ctx.server.expireAccessTokens();
-    // The server refuses the old token at once; the transport hands these 401s back after the refresh.
-    const slow = storm(5, (i) => query(`/api/slow?hold=1&i=${i}`));
-    await until(() => ctx.server.stats().apiCalls >= 5);
-    const fast = await storm(20, (i) => query(`/api/data?i=${i}`));
-    expect(fast.errors).toEqual([]);
-    expect(ctx.server.stats().refreshCalls).toBe(1);
-    const late = await slow;
-    expect(late.errors).toEqual([]);
-    expect(late.values).toHaveLength(5);
-    expect(stragglers(ctx.tokens.accessToken)).toEqual({ sent: 5, late: 5 });
-    expect(ctx.server.sent('/api/slow').map((s) => s.status)).toEqual([
-      ...Array(5).fill(401),
-      ...Array(5).fill(200),
-    ]);
-    expect(ctx.server.stats()).toMatchObject({ refreshCalls: 1, reuseDetected: 0 });
+    await expectStragglersReplayed(
+      ctx,
+      stragglers,
+      (i) => query(`/api/slow?hold=1&i=${i}`),
+      (i) => query(`/api/data?i=${i}`),
+    );
   });
 
   it('the token never goes to another origin; its 401 is not retried and refreshes nothing', async () => {
