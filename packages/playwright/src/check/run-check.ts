@@ -146,7 +146,8 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
     const turns = new Map<string, Promise<unknown>>();
     const inTurn = <T>(job: Job, run: () => Promise<T>): Promise<T> => {
       const kind = job.journey && discovery?.inputKinds[job.journey.field];
-      if (!job.journey || kind === undefined || kind === 'text' || kind === 'contenteditable') return run();
+      // An input whose kind is unknown takes turns too: running apart is only slower, together may be wrong.
+      if (!job.journey || kind === 'text' || kind === 'contenteditable') return run();
       const mine = (turns.get(job.journey.field) ?? Promise.resolve()).then(run);
       turns.set(
         job.journey.field,
@@ -259,6 +260,8 @@ async function runScenario(
   const context = await browser.newContext({
     baseURL: config.baseURL,
     viewport: { width: 1100, height: 720 },
+    // Signed in once: every scenario's browser starts with the saved cookies and local storage.
+    ...(saved ? { storageState: saved.state } : {}),
   });
   // No step may wait longer than this on its own: a frozen page must not hold a scenario past its deadline.
   context.setDefaultTimeout(10_000);
@@ -301,7 +304,9 @@ async function runScenario(
     signIn: async () => {
       if (saved) {
         await page.goto(saved.landing).catch(() => {});
-        await networkQuiet(page, 300, 3_000);
+        // An app may check its session after load and only then leave for the login page.
+        await page.waitForLoadState('load', { timeout: 5_000 }).catch(() => {});
+        await networkQuiet(page, 500, 5_000);
         if (!urlMatches(loginPattern(config), page.url())) return;
       }
       await gate.signIn(page, config, deadline);

@@ -13,6 +13,8 @@ import type { ZooApp } from './types.js';
 export interface ZooAudit {
   result: CheckResult;
   ms: number;
+  /** Sign-ins the server saw during the whole audit (discovery included). */
+  logins: number;
 }
 
 /** Starts the app (and its third party), audits it, stops both. `tweak` edits the config first. */
@@ -41,7 +43,7 @@ export async function auditZooApp(
     const config = options.tweak ? options.tweak(base) : base;
     const began = Date.now();
     const result = await runCheck(config, { concurrency: 3, ...options.check });
-    return { result, ms: Date.now() - began };
+    return { result, ms: Date.now() - began, logins: (await zoo.control.stats()).logins };
   } finally {
     await Promise.all([zoo.close(), third.close()]);
   }

@@ -101,6 +101,8 @@ describe('signing in once where the app allows it', () => {
     const scenarios: ScenarioName[] = ['mid-flight-expiry', 'concurrent-expiry', 'refresh-unavailable'];
     const once = await auditZooApp(app, { check: { scenarios } });
     expect(once.result.signIn).toMatch(/^signed in once/);
+    // The server is the judge of "once": discovery's sign-in, and none by any scenario.
+    expect(once.logins).toBe(1);
     expect(statuses(once.result), explain(once.result)).toEqual({
       'mid-flight-expiry': 'passed',
       'concurrent-expiry': 'passed',

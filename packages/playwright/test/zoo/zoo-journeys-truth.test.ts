@@ -270,6 +270,11 @@ describe('ground truth of the journey and tab apps, from real expiry', () => {
       }
     };
     await Promise.all([worker(), worker()]);
+    // Read in discovery: without it, the scenarios changing one select would run at once and see each
+    // other's saves (a theme "restored" after sign-in that another scenario had saved).
+    expect(audits.get('select-on-change/correct')!.discovery?.inputKinds).toEqual({
+      'journeys[0]': 'select',
+    });
     const lines: string[] = [];
     const wrong: string[] = [];
     for (const app of APPS) {

@@ -5,7 +5,7 @@ import type { CheckConfig } from '../config/types.js';
 import { parseDuration } from '../config/validate.js';
 import { type ExpiryMode, NATURAL_MAX_WAIT_MS } from '../fault/expire-credential.js';
 import { jwtExpiresAt, jwtLifetime, tokenPart } from '../fault/stale-value.js';
-import { type Entry, journeysOf, openJourney } from '../steps/journey.js';
+import { type Entry, journeysOf, kindOf, openJourney } from '../steps/journey.js';
 import { networkQuiet } from '../steps/page-steps.js';
 import { checkSelectorSyntax, expectSelector } from '../steps/sign-in.js';
 import type { SignInGate } from '../steps/sign-in-gate.js';
@@ -124,8 +124,11 @@ export async function discover(
       await networkQuiet(page, 400, 5_000);
     }
     // Every journey's steps and input are checked now, so a setup mistake stops the run early.
-    for (const journey of journeysOf(config).filter((j) => !j.fromForm))
+    for (const journey of journeysOf(config).filter((j) => !j.fromForm)) {
       await openJourney(page, config, journey);
+      // A select or checkbox has no unique value: the scenarios that change it must take turns (run-check).
+      inputKinds[journey.field] = await kindOf(page, journey.input);
+    }
     await Promise.all(pending);
     // A credential that lives a second or two may be over before it is replayed: a reload makes the app
     // present a fresh one (renewing as it loads, or after a rejection).

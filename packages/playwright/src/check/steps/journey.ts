@@ -91,6 +91,13 @@ export async function openJourney(page: Page, config: CheckConfig, journey: Jour
   }
   await expectSelector(page, journey.input, inputField(journey));
   await networkQuiet(page);
+  // A page that loads what the input shows keeps it disabled until then: a value read (or a change made)
+  // before would be the placeholder's — after a sign-in, a placeholder equal to the draft reads as restored.
+  await page
+    .locator(journey.input)
+    .first()
+    .click({ trial: true, timeout: 5_000 })
+    .catch(() => {});
   if (journey.save && (await page.locator(journey.save).count()) === 0)
     await expectSelector(page, journey.save, journey.fromForm ? 'form.save' : `${journey.field}.save`);
 }

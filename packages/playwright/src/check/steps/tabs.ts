@@ -48,6 +48,42 @@ export const useTab = (ctx: ScenarioContext, tab: Tab) =>
     ? tab.page.click(ctx.config.tabs.click, { timeout: 3_000 })
     : tab.page.reload().then(() => undefined);
 
+/**
+ * Makes every tab call the API at one wall-clock instant: the configured control is clicked, or the page
+ * reloaded, by a timer each tab sets for the same moment. Playwright's own clicks go out one tab after
+ * another, far enough apart on a busy machine for one tab's refresh to be over before the next tab asks —
+ * which hides exactly the race this is about. Resolves once that moment has passed; `late` lists the tabs
+ * whose timer was set after it (they acted as soon as they could).
+ */
+export async function useTabsAtOnce(ctx: ScenarioContext, tabs: Tab[]): Promise<{ late: string[] }> {
+  const at = Date.now() + 300 + 200 * tabs.length;
+  const click = ctx.config.tabs?.click;
+  const waits = await Promise.all(
+    tabs.map((tab) =>
+      click
+        ? tab.page
+            .locator(click)
+            .first()
+            .evaluate(
+              (el, when) => {
+                const wait = when - Date.now();
+                setTimeout(() => (el as HTMLElement).click(), Math.max(0, wait));
+                return wait;
+              },
+              at,
+              { timeout: 3_000 },
+            )
+        : tab.page.evaluate((when) => {
+            const wait = when - Date.now();
+            setTimeout(() => location.reload(), Math.max(0, wait));
+            return wait;
+          }, at),
+    ),
+  );
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now()) + 50));
+  return { late: tabs.filter((_, i) => waits[i]! < 0).map((t) => t.label) };
+}
+
 /** Stops recording the extra tabs (the first tab's log belongs to the scenario). */
 export const closeTabs = (tabs: Tab[]) => {
   for (const tab of tabs.slice(1)) tab.traffic.stop();
