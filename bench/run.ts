@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { spawnAuthServer } from '@expiryproof/auth-server';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { HOT_PATH_TARGET, hotPath } from './engine/hot-path.js';
+import { profileStorms } from './engine/profile-storm.js';
 import { sizeReport } from './engine/size-report.js';
 import { stormRatio } from './engine/storm-ratio.js';
 import { type MakePeer, persistent401, storm, tokenLeak } from './engine/storms.js';
@@ -74,6 +75,18 @@ async function main() {
         ratio.summary,
       ]);
       results.stormRatio = ratio;
+    }
+    // Only when asked for: the profiler slows what it watches, so it never runs beside the measurements.
+    if (only === 'profile') {
+      const n = quick ? 2_000 : 10_000;
+      const profile = await profileStorms(server, engineAxios, sharedPromiseAxios, n);
+      for (const [side, { buckets, top }] of Object.entries(profile)) {
+        printTable(`Profile of one ${n}-request storm, ${side}: client self time by where the code lives`, [
+          buckets,
+        ]);
+        printTable(`Profile, ${side}: the functions with the most self time`, top);
+      }
+      results.profile = profile;
     }
     if (wanted('hot')) {
       const hot = await hotPath(server, transport, quick);

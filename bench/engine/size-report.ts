@@ -10,6 +10,7 @@ const TARGETS = { core: 5_632, axios: 819 } as const;
 export async function sizeReport() {
   const core = await minGzSize(root('packages/core/src/index.ts'));
   const engine = await minGzSize(root('packages/core/src/engine.ts'));
+  const channelLocks = await minGzSize(root('packages/core/src/channel-locks.ts'));
   const axiosAdapter = await minGzSize(root('packages/axios/src/index.ts'), ['axios', '@expiryproof/core']);
   const react = await minGzSize(root('packages/react/src/index.ts'), [
     'react',
@@ -26,6 +27,8 @@ export async function sizeReport() {
   return [
     row('@expiryproof/core (with cross-tab + renewal)', core, TARGETS.core),
     { ...row('@expiryproof/core/engine', engine), target: '(within core)' },
+    // Opt-in, for platforms without Web Locks: what such an app adds to core.
+    row('@expiryproof/core/channel-locks', channelLocks),
     row('@expiryproof/axios', axiosAdapter, TARGETS.axios),
     row('@expiryproof/react', react),
   ];

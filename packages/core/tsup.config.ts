@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({ ...packageBuild(), entry: ['src/index.ts', 'src/engine.ts'] });
+export default defineConfig({
+  ...packageBuild(),
+  entry: ['src/index.ts', 'src/engine.ts', 'src/channel-locks.ts'],
+});

@@ -21,6 +21,7 @@ export type {
   SessionEventMap,
   SessionOptions,
   SessionStatus,
+  TabLocks,
   TokenStorage,
   Tokens,
 } from './session/types.js';

@@ -1,12 +1,13 @@
 import { createSession, type Session } from '@expiryproof/core';
+import { channelLocks } from '@expiryproof/core/channel-locks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCrossTab } from '../src/page/cross-tab.js';
 import { refreshAt, useAuthServer } from './helpers.js';
 
 /**
- * Tabs simulated as sessions in one process: Node has BroadcastChannel (delivered between instances)
- * but no Web Locks, so the claim-based fallback lock is what runs here unless a LockManager is installed.
- * The Web Locks path itself runs in Chromium in the demo's end-to-end tests.
+ * Tabs simulated as sessions in one process: Node 20 has BroadcastChannel (delivered between instances)
+ * but no Web Locks, so each tab is given `channelLocks()` (claims over a BroadcastChannel), as a page on a
+ * browser without Web Locks would be, unless a LockManager is installed. The Web Locks path itself runs in
+ * Chromium in the demo's end-to-end tests.
  */
 const ctx = useAuthServer();
 const open: Session[] = [];
@@ -15,7 +16,11 @@ afterEach(() => {
 });
 
 let channel = 0;
-function tabs(count: number, crossTab: boolean) {
+/**
+ * `locks`: cross-tab, each tab with its own `channelLocks()` on one channel; `bare`: cross-tab with the
+ * platform's locks only (none in Node 20); `none`: no cross-tab at all.
+ */
+function tabs(count: number, mode: 'locks' | 'bare' | 'none') {
   const name = `tabs-${++channel}`;
   return Array.from({ length: count }, () => {
     const session = createSession({
@@ -23,7 +28,10 @@ function tabs(count: number, crossTab: boolean) {
       tokens: { ...ctx.tokens },
       origins: [ctx.server.origin],
       refresh: refreshAt(ctx.server.origin),
-      crossTab: crossTab && { name },
+      crossTab:
+        mode === 'none'
+          ? false
+          : { name, ...(mode === 'locks' ? { locks: channelLocks({ channel: `${name}:locks` }) } : {}) },
     });
     open.push(session);
     return session;
@@ -34,11 +42,11 @@ const requestsOf = (sessions: Session[]) =>
   sessions.flatMap((s, i) => [1, 2, 3].map((n) => s.fetch(`${ctx.server.origin}/api/tab${i}/panel${n}`)));
 const loadAll = (sessions: Session[]) => Promise.all(requestsOf(sessions));
 
-describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
+describe('cross-tab coordination (channelLocks: claims over BroadcastChannel)', () => {
   it.each([3, 10])(
     '%i tabs with an expired token share one refresh; none presents a spent refresh token',
     async (count) => {
-      const sessions = tabs(count, true);
+      const sessions = tabs(count, 'locks');
       ctx.server.expireAccessTokens();
       const results = await loadAll(sessions);
       expect(results.every((r) => r.status === 200)).toBe(true);
@@ -49,7 +57,7 @@ describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
   );
 
   it('without coordination the same tabs reuse a spent refresh token and the server revokes the family', async () => {
-    const sessions = tabs(3, false);
+    const sessions = tabs(3, 'none');
     ctx.server.expireAccessTokens();
     await Promise.allSettled(requestsOf(sessions));
     expect(ctx.server.stats().refreshCalls).toBe(3);
@@ -57,34 +65,91 @@ describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
   });
 
   it('a logout in one tab signs out the others', async () => {
-    const [first, second, third] = tabs(3, true);
+    const [first, second, third] = tabs(3, 'locks');
     first!.clear();
     await expect.poll(() => [second!.getStatus(), third!.getAccessToken()]).toEqual(['signed-out', null]);
   });
 
-  it('the fallback lock never lets two tabs refresh at the same time', async () => {
-    const name = `lock-${++channel}`;
-    const a = createCrossTab(name, () => {})!;
-    const b = createCrossTab(name, () => {})!;
-    let inside = 0;
-    let overlap = false;
-    const work = async () => {
-      inside++;
-      overlap ||= inside > 1;
+  it('where there are no locks at all, each tab refreshes on its own, as single tabs do', async () => {
+    const sessions = tabs(3, 'bare');
+    ctx.server.expireAccessTokens();
+    await Promise.allSettled(requestsOf(sessions));
+    expect(ctx.server.stats().refreshCalls).toBe(3);
+  });
+
+  const work = () => {
+    const state = { inside: 0, overlap: false };
+    const run = async () => {
+      state.inside++;
+      state.overlap ||= state.inside > 1;
       await new Promise((resolve) => setTimeout(resolve, 40));
-      inside--;
+      state.inside--;
       return 'done';
     };
+    return { state, run };
+  };
+
+  it('channelLocks never lets two holders of one name in at once, across instances and within one', async () => {
+    const name = `lock-${++channel}`;
+    const a = channelLocks({ channel: name })!;
+    const b = channelLocks({ channel: name })!;
+    const { state, run } = work();
     const signal = new AbortController().signal;
     const results = await Promise.all([
-      a.exclusive(work, signal),
-      b.exclusive(work, signal),
-      a.exclusive(work, signal),
+      a.request('x', { signal }, run),
+      b.request('x', { signal }, run),
+      a.request('x', { signal }, run),
     ]);
     expect(results).toEqual(['done', 'done', 'done']);
-    expect(overlap).toBe(false);
-    a.close();
-    b.close();
+    expect(state.overlap).toBe(false);
+  });
+
+  it('channelLocks: a tab opened while another holds the lock hears of it and waits', async () => {
+    const name = `lock-${++channel}`;
+    const a = channelLocks({ channel: name })!;
+    const signal = new AbortController().signal;
+    let released = false;
+    const holding = a.request('x', { signal }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      released = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Opened after the claim went out: only its hello brings the claim back.
+    const b = channelLocks({ channel: name })!;
+    const sawRelease = await b.request('x', { signal }, async () => released);
+    await holding;
+    expect(sawRelease).toBe(true);
+  });
+
+  it('channelLocks: a waiter whose signal aborts rejects with the abort reason and never runs', async () => {
+    const name = `lock-${++channel}`;
+    const a = channelLocks({ channel: name })!;
+    const held = a.request(
+      'x',
+      { signal: new AbortController().signal },
+      () => new Promise((r) => setTimeout(r, 400)),
+    );
+    // Claims of one millisecond are ordered by their random ids: this one must come second.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const waiter = new AbortController();
+    let ran = false;
+    const waiting = a.request('x', { signal: waiter.signal }, async () => {
+      ran = true;
+    });
+    setTimeout(() => waiter.abort(new Error('gave up')), 100);
+    await expect(waiting).rejects.toThrow('gave up');
+    await held;
+    expect(ran).toBe(false);
+  });
+
+  it('channelLocks is undefined where there is no BroadcastChannel', () => {
+    const original = globalThis.BroadcastChannel;
+    Reflect.deleteProperty(globalThis, 'BroadcastChannel');
+    try {
+      expect(channelLocks()).toBeUndefined();
+    } finally {
+      globalThis.BroadcastChannel = original;
+    }
   });
 
   it('uses Web Locks where the platform has them', async () => {
@@ -104,7 +169,7 @@ describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
     const original = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
     Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
     try {
-      const sessions = tabs(3, true);
+      const sessions = tabs(3, 'bare');
       ctx.server.expireAccessTokens();
       const results = await loadAll(sessions);
       expect(results.every((r) => r.status === 200)).toBe(true);
@@ -121,7 +186,7 @@ describe('cross-tab coordination (fallback lock over BroadcastChannel)', () => {
     const original = globalThis.BroadcastChannel;
     Reflect.deleteProperty(globalThis, 'BroadcastChannel');
     try {
-      const [session] = tabs(1, true);
+      const [session] = tabs(1, 'bare');
       ctx.server.expireAccessTokens();
       expect((await session!.fetch(`${ctx.server.origin}/api/data`)).status).toBe(200);
       session!.clear();

@@ -1,5 +1,5 @@
 import { randomId } from '../session/random-id.js';
-import type { Tokens } from '../session/types.js';
+import type { TabLocks, Tokens } from '../session/types.js';
 
 /** What tabs of one origin tell each other. Same-origin only: a BroadcastChannel never crosses origins. */
 export type TabMessage =
@@ -7,15 +7,13 @@ export type TabMessage =
   | { type: 'tokens'; tokens: Tokens; at: number }
   /** "Who holds tokens newer than mine?" — sent by a tab about to refresh after a sibling did. */
   | { type: 'ask' }
-  | { type: 'logout' }
-  | { type: 'claim'; id: string; at: number }
-  | { type: 'release'; id: string };
+  | { type: 'logout' };
 
 /** Coordination between the tabs of one origin: one refresh at a time, and what each tab learns. */
 export interface CrossTab {
   /**
-   * Runs `work` while no other tab runs its own: Web Locks where the browser has them, otherwise claims
-   * over the channel. Resolves undefined, without running `work`, when `signal` aborts first.
+   * Runs `work` while no other tab runs its own (Web Locks, or the `locks` given); where there are no locks
+   * at all, runs it at once. Resolves undefined, without running `work`, when `signal` aborts first.
    */
   exclusive<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T | undefined>;
   publish(message: TabMessage): void;
@@ -26,35 +24,25 @@ export interface CrossTab {
   close(): void;
 }
 
-interface LockManagerLike {
-  request<T>(name: string, options: { signal: AbortSignal }, work: () => Promise<T>): Promise<T>;
-}
-
 /**
  * Opens the coordination for `name`, or returns undefined where there is no BroadcastChannel (React Native,
  * old browsers): the session then behaves as a single tab.
  */
-export function createCrossTab(name: string, onMessage: (message: TabMessage) => void): CrossTab | undefined {
+export function createCrossTab(
+  name: string,
+  onMessage: (message: TabMessage) => void,
+  locks = (globalThis as { navigator?: { locks?: TabLocks } }).navigator?.locks,
+): CrossTab | undefined {
   const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
   if (typeof Channel !== 'function') return undefined;
   const channel = new Channel(name);
-  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
   const marker = `${name}:refreshed`;
   const tabId = randomId();
-  // Fallback lock state: claims of other tabs, and waiters for their release.
-  const claims = new Map<string, number>();
-  const waiters = new Set<() => void>();
   let lastHeard = 0;
 
   channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
-    if (data.type === 'claim') claims.set(data.id, data.at);
-    else if (data.type === 'release') {
-      claims.delete(data.id);
-      for (const wake of [...waiters]) wake();
-    } else {
-      if (data.type === 'tokens') lastHeard = Math.max(lastHeard, data.at);
-      onMessage(data);
-    }
+    if (data.type === 'tokens') lastHeard = Math.max(lastHeard, data.at);
+    onMessage(data);
   };
 
   const storage = () => {
@@ -65,46 +53,16 @@ export function createCrossTab(name: string, onMessage: (message: TabMessage) =>
     }
   };
 
-  async function claimed<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-    const id = randomId();
-    const at = Date.now();
-    // Our own claims count too: a tab's second claim waits for its first.
-    const ahead = () =>
-      [...claims].some(([other, when]) => other !== id && (when < at || (when === at && other < id)));
-    claims.set(id, at);
-    channel.postMessage({ type: 'claim', id, at } satisfies TabMessage);
-    // Give simultaneous claims a moment to arrive, then wait while an earlier claim is held.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const giveUpAt = Date.now() + 10_000;
-    while (ahead() && !signal.aborted && Date.now() < giveUpAt) {
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          waiters.delete(wake);
-          resolve();
-        };
-        waiters.add(wake);
-        setTimeout(wake, 250);
-      });
-    }
-    try {
-      return signal.aborted ? undefined : await work();
-    } finally {
-      claims.delete(id);
-      for (const wake of [...waiters]) wake();
-      channel.postMessage({ type: 'release', id } satisfies TabMessage);
-    }
-  }
-
   return {
-    exclusive: (work, signal) =>
-      locks
-        ? locks
-            .request(name, { signal }, () => (signal.aborted ? Promise.resolve(undefined) : work()))
-            .catch((error) => {
-              if (signal.aborted) return undefined;
-              throw error;
-            })
-        : claimed(work, signal),
+    exclusive: (work, signal) => {
+      const run = () => (signal.aborted ? Promise.resolve(undefined) : work());
+      return locks
+        ? locks.request(name, { signal }, run).catch((error) => {
+            if (signal.aborted) return undefined;
+            throw error;
+          })
+        : run();
+    },
     publish: (message) => channel.postMessage(message),
     lastSiblingRefresh() {
       const [at, by] = (storage()?.getItem(marker) ?? '').split(' ');

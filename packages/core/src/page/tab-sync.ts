@@ -10,7 +10,11 @@ import { createCrossTab, type TabMessage } from './cross-tab.js';
  */
 export function tabSync(host: Host, option: SessionOptions['crossTab']): Hooks {
   const crossTab = option
-    ? createCrossTab(`expiryproof:${(typeof option === 'object' && option.name) || 'session'}`, onMessage)
+    ? createCrossTab(
+        `expiryproof:${(typeof option === 'object' && option.name) || 'session'}`,
+        onMessage,
+        (typeof option === 'object' && option.locks) || undefined,
+      )
     : undefined;
   if (!crossTab) return {};
 

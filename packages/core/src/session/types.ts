@@ -134,14 +134,21 @@ export interface EngineOptions {
   isUnauthorized?: ((response: Response) => boolean | Promise<boolean>) | undefined;
 }
 
+/** The part of the Web Locks API (`navigator.locks`) that keeps tabs' refreshes one at a time. */
+export interface TabLocks {
+  request<T>(name: string, options: { signal: AbortSignal }, work: () => Promise<T>): Promise<T>;
+}
+
 /** Options of {@link createSession}. */
 export interface SessionOptions extends EngineOptions {
   /**
-   * Tabs of one origin share one refresh (Web Locks, else claims over a BroadcastChannel) and its result,
-   * and a logout in one reaches all. On by default in a page; `name` tells apart sessions that must not
-   * share (two APIs in one app). Where neither API exists the session is simply single-tab.
+   * Tabs of one origin share one refresh (one at a time, under `navigator.locks`) and its result, and a
+   * logout in one reaches all. On by default in a page; `name` tells apart sessions that must not share (two
+   * APIs in one app); `locks` stands in for Web Locks where the platform lacks them (`channelLocks()` from
+   * `@expiryproof/core/channel-locks`: browsers before 2022, Node before 24.5). Without BroadcastChannel
+   * the session is simply single-tab.
    */
-  crossTab?: boolean | { name?: string | undefined } | undefined;
+  crossTab?: boolean | { name?: string | undefined; locks?: TabLocks | undefined } | undefined;
   /**
    * Refresh ahead of need when the tab becomes visible, the network comes back, or the machine wakes
    * (the clock jumped): a token that expired meanwhile is renewed before the first request. On in a page.

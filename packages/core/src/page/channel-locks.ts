@@ -1,0 +1,94 @@
+import { randomId } from '../session/random-id.js';
+import type { TabLocks } from '../session/types.js';
+
+type ClaimMessage =
+  | { type: 'claim'; name: string; id: string; at: number }
+  | { type: 'release'; name: string; id: string }
+  /** A tab that just opened the channel: holders say their claims again, which it missed. */
+  | { type: 'hello' };
+
+/** Options of {@link channelLocks}. */
+export interface ChannelLocksOptions {
+  /** The BroadcastChannel the claims travel on. Default `expiryproof:locks`. */
+  channel?: string | undefined;
+  /** How long a claim waits for an earlier one before going ahead anyway (a tab that died holding it). Default 10 s. */
+  maxWait?: number | undefined;
+}
+
+/**
+ * Locks for browsers without Web Locks (Safari before 15.4, Firefox before 96) and for Node before 24.5:
+ * claims over a BroadcastChannel, the earliest first. Every supported browser since 2022 has
+ * `navigator.locks`, which the session uses by itself; pass this only where it is missing:
+ * `createSession({ …, crossTab: { locks: channelLocks() } })`. Returns undefined where there is no
+ * BroadcastChannel either (the session then coordinates nothing, as a single tab).
+ *
+ * The channel stays open for the page's life (claims made before a request must be heard); in Node it does
+ * not keep the process alive.
+ */
+export function channelLocks(options: ChannelLocksOptions = {}): TabLocks | undefined {
+  const Channel = (globalThis as { BroadcastChannel?: typeof BroadcastChannel }).BroadcastChannel;
+  if (typeof Channel !== 'function') return undefined;
+  const channel = new Channel(options.channel ?? 'expiryproof:locks');
+  (channel as { unref?: () => void }).unref?.();
+  const maxWait = options.maxWait ?? 10_000;
+  /** Every claim heard and not yet released, ours included: id → its lock name and time. */
+  const claims = new Map<string, { name: string; at: number }>();
+  const mine = new Set<string>();
+  const waiters = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake();
+  };
+  const post = (message: ClaimMessage) => channel.postMessage(message);
+
+  channel.onmessage = ({ data }: MessageEvent<ClaimMessage>) => {
+    if (data.type === 'claim') claims.set(data.id, data);
+    else if (data.type === 'release') {
+      claims.delete(data.id);
+      wakeAll();
+    } else
+      for (const id of mine) {
+        const claim = claims.get(id);
+        if (claim) post({ type: 'claim', id, ...claim });
+      }
+  };
+  post({ type: 'hello' });
+
+  return {
+    async request(name, { signal }, work) {
+      const id = randomId();
+      const at = Date.now();
+      // Our own claims count too: a tab's second claim waits for its first.
+      const ahead = () =>
+        [...claims].some(
+          ([other, claim]) =>
+            other !== id && claim.name === name && (claim.at < at || (claim.at === at && other < id)),
+        );
+      claims.set(id, { name, at });
+      mine.add(id);
+      post({ type: 'claim', name, id, at });
+      try {
+        // Give simultaneous claims a moment to arrive, then wait while an earlier claim is held.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const giveUpAt = Date.now() + maxWait;
+        while (ahead() && !signal.aborted && Date.now() < giveUpAt) {
+          await new Promise<void>((resolve) => {
+            const wake = () => {
+              waiters.delete(wake);
+              resolve();
+            };
+            waiters.add(wake);
+            setTimeout(wake, 250);
+          });
+        }
+        // As Web Locks do: a request whose signal aborted while it waited rejects without running.
+        signal.throwIfAborted();
+        return await work();
+      } finally {
+        claims.delete(id);
+        mine.delete(id);
+        wakeAll();
+        post({ type: 'release', name, id });
+      }
+    },
+  };
+}
