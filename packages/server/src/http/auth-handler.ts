@@ -127,6 +127,14 @@ export interface AuthHandler {
   /** Checks the request's Bearer access token, for API routes: 401 with a challenge when missing or bad.
    * Rejects only when the store fails. */
   authenticate(request: Request): Promise<Authentication>;
+  /** The paths it serves and the method each expects (other methods there answer 405): for adapters. */
+  readonly routes: readonly AuthRoute[];
+}
+
+/** One of the handler's endpoints. */
+export interface AuthRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
 }
 
 const TOO_LONG = 1024;
@@ -263,6 +271,12 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandler {
   };
 
   return Object.assign(handler, {
+    routes: [
+      { method: 'POST', path: `${base}/login` },
+      { method: 'POST', path: `${base}/refresh` },
+      { method: 'POST', path: `${base}/logout` },
+      { method: 'GET', path: jwksPath },
+    ] as const,
     async authenticate(request: Request): Promise<Authentication> {
       const bearer = readBearer(request.headers.get('authorization'));
       if (bearer.kind === 'missing')

@@ -1,0 +1,77 @@
+// Node's request and response as the fetch-style handler speaks them: one bridge for node:http, Express and
+// Fastify, so every adapter answers exactly what the handler answers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Authentication } from '../http/auth-handler.js';
+
+/** What {@link toFetchRequest} may be given instead of reading the stream: a framework already read it. */
+export type ReadBody = Buffer | string | object | undefined;
+
+/**
+ * A Node request as a `Request`. `body`: what a framework already read (a Buffer or string as received, or
+ * parsed JSON, which is serialised again); without it the request's own stream is the body. `withBody: false`
+ * leaves the body out (authentication reads headers only). The URL's scheme is the socket's; forwarding
+ * headers stay headers, for the handler to believe (`trustProxy`) or not.
+ */
+export function toFetchRequest(
+  req: IncomingMessage & { originalUrl?: string },
+  body?: ReadBody,
+  withBody = true,
+): Request {
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const path = req.originalUrl ?? req.url ?? '/';
+  let url: URL;
+  try {
+    url = new URL(path, `${scheme}://${req.headers.host ?? 'localhost'}`);
+  } catch {
+    // A Host header no URL can carry: the path still routes; the origin checks see "localhost" and refuse.
+    url = new URL(path.startsWith('/') ? path : '/', `${scheme}://localhost`);
+  }
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+  }
+  const method = req.method ?? 'GET';
+  const init: RequestInit & { duplex?: 'half' } = { method, headers };
+  if (withBody && method !== 'GET' && method !== 'HEAD') {
+    if (body !== undefined)
+      init.body = Buffer.isBuffer(body)
+        ? new Uint8Array(body)
+        : typeof body === 'string'
+          ? body
+          : JSON.stringify(body);
+    else if (!req.readableEnded) {
+      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.duplex = 'half';
+    }
+  }
+  return new Request(url, init);
+}
+
+/** The status, headers (every `Set-Cookie` kept apart) and body of `response`, written to `res`. */
+export async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader('set-cookie', cookies);
+  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+}
+
+/** What an authenticated request carries on, for the route handlers after the guard. */
+export type Authenticated = Extract<Authentication, { ok: true }>;
+export type AuthInfo = Omit<Authenticated, 'ok'>;
+
+export const authInfo = ({ subject, familyId, claims }: Authenticated): AuthInfo => ({
+  subject,
+  familyId,
+  claims,
+});
+
+/** Whether `handler` serves `method` on the path of `url` (query ignored). */
+export function serves(routes: readonly { path: string }[], url: string): boolean {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return routes.some((route) => route.path === path);
+}

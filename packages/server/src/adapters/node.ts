@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthHandler } from '../http/auth-handler.js';
+import type { RequestContext } from '../http/forwarded.js';
+import {
+  type AuthInfo,
+  authInfo,
+  type ReadBody,
+  serves,
+  toFetchRequest,
+  writeFetchResponse,
+} from './node-bridge.js';
+
+/** A Node request as Express (or Connect) hands it on: perhaps with the mount path cut and the body read. */
+export type NodeRequest = IncomingMessage & { originalUrl?: string; body?: ReadBody; auth?: AuthInfo };
+/** Connect/Express `next`. */
+export type Next = (error?: unknown) => void;
+/** A middleware for node:http (`next` absent), Connect and Express (`app.use(...)`). */
+export type NodeMiddleware = (req: NodeRequest, res: ServerResponse, next?: Next) => Promise<void>;
+
+/** Whether a body parser (express.json(), body-parser) already read the stream: then `req.body` is the body. */
+const alreadyRead = (req: NodeRequest) => req.readableEnded || (req as { _body?: unknown })._body === true;
+
+/** A fetch-style handler: `createAuthHandler`'s, or one of yours that routes to it. */
+export type FetchHandler = (request: Request, context?: RequestContext) => Promise<Response>;
+
+/**
+ * Serves a fetch-style handler from node:http (`http.createServer(nodeListener(handler))`): every request,
+ * with the socket's address as `clientAddress`. What it throws destroys the connection (the auth handler
+ * itself answers its errors 500).
+ */
+export function nodeListener(
+  handler: FetchHandler,
+): (req: NodeRequest, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    try {
+      await serve(handler, req, res);
+    } catch (error) {
+      res.destroy(error as Error);
+    }
+  };
+}
+
+const serve = async (handler: FetchHandler, req: NodeRequest, res: ServerResponse) => {
+  const request = toFetchRequest(req, alreadyRead(req) ? (req.body ?? '') : undefined);
+  await writeFetchResponse(res, await handler(request, { clientAddress: req.socket.remoteAddress }));
+};
+
+/**
+ * Serves the handler's routes (login, refresh, logout, JWKS) from node:http or Express:
+ * `app.use(authRoutes(handler))`, or `http.createServer(authRoutes(handler))`. Other paths go to `next`
+ * (a 404 from the handler without one). Works before or after `express.json()`: a body it already parsed is
+ * serialised again. The socket's address is passed on for login throttling per address.
+ */
+export function authRoutes(handler: AuthHandler): NodeMiddleware {
+  return async (req, res, next) => {
+    const url = req.originalUrl ?? req.url ?? '/';
+    if (next && !serves(handler.routes, url)) return next();
+    try {
+      await serve(handler, req, res);
+    } catch (error) {
+      if (next) next(error);
+      else res.destroy(error as Error);
+    }
+  };
+}
+
+/**
+ * Guards API routes with the Bearer access token: `app.use('/api', requireAuth(handler))`. A valid token
+ * puts `{ subject, familyId, claims }` on `req.auth` and calls `next`; anything else gets the handler's 401
+ * (with its `WWW-Authenticate` challenge) and goes no further. A failing store goes to `next(error)`.
+ */
+export function requireAuth(handler: AuthHandler): NodeMiddleware {
+  return async (req, res, next) => {
+    try {
+      const result = await handler.authenticate(toFetchRequest(req, undefined, false));
+      if (!result.ok) return await writeFetchResponse(res, result.response);
+      req.auth = authInfo(result);
+      next?.();
+    } catch (error) {
+      if (next) next(error);
+      else res.destroy(error as Error);
+    }
+  };
+}
