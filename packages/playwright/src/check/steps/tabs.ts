@@ -49,35 +49,34 @@ export const useTab = (ctx: ScenarioContext, tab: Tab) =>
     : tab.page.reload().then(() => undefined);
 
 /**
- * Makes every tab call the API at one wall-clock instant: the configured control is clicked, or the page
- * reloaded, by a timer each tab sets for the same moment. Playwright's own clicks go out one tab after
- * another, far enough apart on a busy machine for one tab's refresh to be over before the next tab asks —
- * which hides exactly the race this is about. Resolves once that moment has passed; `late` lists the tabs
- * whose timer was set after it (they acted as soon as they could).
+ * Makes every tab call the API at one wall-clock instant. With a control to click, a timer in each tab
+ * clicks it at the same moment: Playwright's own clicks go out one tab after another, far enough apart on
+ * a busy machine for one tab's refresh to be over before the next tab asks — which hides exactly the race
+ * this is about. A reload stays Playwright's (a page's own `location.reload()` would meet its
+ * `beforeunload` prompt, which Playwright dismisses: no reload at all), all tabs at once. Resolves once that
+ * moment has passed; `late` lists the tabs whose timer was set after it (they acted as soon as they could).
  */
 export async function useTabsAtOnce(ctx: ScenarioContext, tabs: Tab[]): Promise<{ late: string[] }> {
-  const at = Date.now() + 300 + 200 * tabs.length;
   const click = ctx.config.tabs?.click;
+  if (!click) {
+    await Promise.all(tabs.map((tab) => useTab(ctx, tab)));
+    return { late: [] };
+  }
+  const at = Date.now() + 300 + 200 * tabs.length;
   const waits = await Promise.all(
     tabs.map((tab) =>
-      click
-        ? tab.page
-            .locator(click)
-            .first()
-            .evaluate(
-              (el, when) => {
-                const wait = when - Date.now();
-                setTimeout(() => (el as HTMLElement).click(), Math.max(0, wait));
-                return wait;
-              },
-              at,
-              { timeout: 3_000 },
-            )
-        : tab.page.evaluate((when) => {
+      tab.page
+        .locator(click)
+        .first()
+        .evaluate(
+          (el, when) => {
             const wait = when - Date.now();
-            setTimeout(() => location.reload(), Math.max(0, wait));
+            setTimeout(() => (el as HTMLElement).click(), Math.max(0, wait));
             return wait;
-          }, at),
+          },
+          at,
+          { timeout: 3_000 },
+        ),
     ),
   );
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now()) + 50));
