@@ -2,6 +2,7 @@
  * `expiryproof init` writes a config for a zoo app; used as written (its TODO guesses left as they are —
  * they are right for these apps), the audit gives the verdicts the real expiry gives.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,9 @@ describe('init, then check, on zoo apps', () => {
         try {
           const out = join(scratch.dir, 'expiryproof.config.ts');
           await init({ url: zoo.origin, user: ZOO_USER.email, password: ZOO_USER.password, out });
+          // What a user gets, shown once (the password is never written: the config reads it from the env).
+          if (app === apps[0])
+            console.log(`the config init wrote for ${app.name}:\n${readFileSync(out, 'utf8')}`);
           const config = await loadWithPassword(out, ZOO_USER.password);
           const result = await runCheck(config, { scenarios: ZOO_SCENARIOS, concurrency: 3 });
           for (const scenario of ZOO_SCENARIOS) {
