@@ -18,6 +18,7 @@ import { axiosAuthRefresh } from './peers/axios-auth-refresh.js';
 import { expiryproofAxios, expiryproofFetch } from './peers/expiryproof.js';
 import { naiveRetry, sharedPromise } from './peers/tutorial-interceptors.js';
 import { proxyBench } from './proxy/run-proxy-bench.js';
+import { serverBench } from './server/run-server-bench.js';
 import { printTable } from './table.js';
 
 const quick = process.argv.includes('--quick');
@@ -87,6 +88,14 @@ async function main() {
         printTable(`Profile, ${side}: the functions with the most self time`, top);
       }
       results.profile = profile;
+    }
+    if (wanted('server')) {
+      const rows = await serverBench();
+      printTable(
+        '@expiryproof/server: 32 clients refreshing their own families back to back (4 s after 1 s of warm-up), round-robin over the processes',
+        rows,
+      );
+      results.server = rows;
     }
     if (wanted('hot')) {
       const hot = await hotPath(server, transport, quick);

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthHandler } from '../http/auth-handler.js';
 import type { RequestContext } from '../http/forwarded.js';
+import { invalidRequest, toResponse } from '../http/semantics.js';
 import {
   type AuthInfo,
   authInfo,
   type ReadBody,
+  readNodeBody,
   serves,
   toFetchRequest,
   writeFetchResponse,
@@ -41,7 +43,13 @@ export function nodeListener(
 }
 
 const serve = async (handler: FetchHandler, req: NodeRequest, res: ServerResponse) => {
-  const request = toFetchRequest(req, alreadyRead(req) ? (req.body ?? '') : undefined);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const body = alreadyRead(req) ? (req.body ?? '') : hasBody ? await readNodeBody(req) : undefined;
+  if (hasBody && body === undefined) {
+    res.setHeader('connection', 'close'); // the rest of the body is not read: this connection cannot go on
+    return writeFetchResponse(res, toResponse(invalidRequest('The body is too large', 413)));
+  }
+  const request = toFetchRequest(req, body);
   await writeFetchResponse(res, await handler(request, { clientAddress: req.socket.remoteAddress }));
 };
 
