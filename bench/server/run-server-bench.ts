@@ -69,8 +69,11 @@ async function loop(origins: string[], refreshTokens: string[], ms: number) {
 }
 
 async function measure(kind: string, env: Record<string, string>, processes: number) {
-  const servers = await Promise.all(Array.from({ length: processes }, () => spawnServer(env)));
+  const spawned = await Promise.allSettled(Array.from({ length: processes }, () => spawnServer(env)));
+  const servers = spawned.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
+    const failed = spawned.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
     const origins = servers.map((s) => s.origin);
     const tokens = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
@@ -121,7 +124,7 @@ export async function serverBench() {
       );
       rows.push(
         await measure(
-          'PostgreSQL 15',
+          'PostgreSQL',
           { EP_RACE_STORE: 'postgres', EP_RACE_DB: postgres.url, EP_RACE_PREFIX: `bench${processes}_` },
           processes,
         ),

@@ -1,6 +1,6 @@
 // The auth handler mounted the way Express and Fastify apps mount things: real servers on 127.0.0.1, the
 // frameworks' own body parsing in front (or not), cookies, challenges and errors as a browser sees them.
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { type AuthHandlerOptions, createAuthHandler, createTokenService } from '
 import { authRoutes, requireAuth } from '../src/node.js';
 import { createSqliteStore } from '../src/sqlite.js';
 import { SECRET, USER } from './helpers.js';
+import { listen } from './node-adapter.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -158,6 +159,68 @@ describe.each(Object.entries(apps))('%s', (_name, start) => {
     for (const username of ['a@example.com', 'b@example.com', 'c@example.com'])
       statuses.push((await fetch(`${origin}/auth/login`, json({ username, password: 'wrong' }))).status);
     expect(statuses).toEqual([400, 400, 429]);
+  });
+});
+
+/** One raw HTTP/1.1 exchange: what no fetch client would send. Resolves the status line. */
+function rawRequest(origin: string, head: string, body = ''): Promise<string> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(`${head}\r\n\r\n${body}`));
+    let text = '';
+    socket.on('data', (chunk) => {
+      text += chunk.toString();
+    });
+    socket.on('end', () => resolve(text.split('\r\n')[0] ?? ''));
+    socket.on('error', reject);
+  });
+}
+
+describe('the Node bridge', () => {
+  it('a body over 1 MiB sent chunked is answered 413 (the connection is not just dropped)', async () => {
+    const origin = await expressApp(authHandler(), false);
+    const chunk = new TextEncoder().encode('x'.repeat(65_536));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 24) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${origin}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it('the origin comes from Host and the socket, never from an absolute-form request target', async () => {
+    const server = await listen(authHandler({ refreshTokenIn: 'cookie' })); // nodeListener: every request
+    cleanups.push(() => server.close());
+    const { origin } = server;
+    const login = await fetch(
+      `${origin}/auth/login`,
+      json({ username: USER.username, password: USER.password }),
+    );
+    const jar = login.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+    const csrf = jar.find((c) => c.startsWith('csrf='))!.slice(5);
+    const host = new URL(origin).host;
+    // Origin and target agree on evil.example; Host says who we are: the CSRF check must see that.
+    const status = await rawRequest(
+      origin,
+      [
+        'POST http://evil.example/auth/refresh HTTP/1.1',
+        `Host: ${host}`,
+        'Origin: http://evil.example',
+        `Cookie: ${jar.join('; ')}`,
+        `X-CSRF-Token: ${csrf}`,
+        'Content-Length: 0',
+        'Connection: close',
+      ].join('\r\n'),
+    );
+    expect(status).toBe('HTTP/1.1 403 Forbidden');
   });
 });
 

@@ -11,13 +11,17 @@ type ClaimMessage =
 export interface ChannelLocksOptions {
   /** The BroadcastChannel the claims travel on. Default `expiryproof:locks`. */
   channel?: string | undefined;
-  /** How long a claim waits for an earlier one before going ahead anyway (a tab that died holding it). Default 10 s. */
+  /**
+   * How long a claim waits for an earlier one before taking it for a tab that died holding it and going
+   * ahead. Default 10 s: longer than any refresh should take (unlike Web Locks, a slower holder loses its
+   * exclusivity then).
+   */
   maxWait?: number | undefined;
 }
 
 /**
- * Locks for browsers without Web Locks (Safari before 15.4, Firefox before 96) and for Node before 24.5:
- * claims over a BroadcastChannel, the earliest first. Every supported browser since 2022 has
+ * Locks for platforms with BroadcastChannel but without Web Locks (Firefox 38–95, Chrome 54–68, Node before
+ * 24.5): claims over a BroadcastChannel, the earliest first. (Safari gained both in 15.4.) Every supported browser since 2022 has
  * `navigator.locks`, which the session uses by itself; pass this only where it is missing:
  * `createSession({ …, crossTab: { locks: channelLocks() } })`. Returns undefined where there is no
  * BroadcastChannel either (the session then coordinates nothing, as a single tab).
@@ -52,6 +56,16 @@ export function channelLocks(options: ChannelLocksOptions = {}): TabLocks | unde
       }
   };
   post({ type: 'hello' });
+  // A page going away mid-refresh releases what it holds, so that its siblings need not wait it out.
+  (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.(
+    'pagehide',
+    () => {
+      for (const id of mine) {
+        const claim = claims.get(id);
+        if (claim) post({ type: 'release', name: claim.name, id });
+      }
+    },
+  );
 
   return {
     async request(name, { signal }, work) {
@@ -67,6 +81,8 @@ export function channelLocks(options: ChannelLocksOptions = {}): TabLocks | unde
       mine.add(id);
       post({ type: 'claim', name, id, at });
       try {
+        // An abort ends the wait at once, not at the next tick.
+        signal.addEventListener('abort', wakeAll, { once: true });
         // Give simultaneous claims a moment to arrive, then wait while an earlier claim is held.
         await new Promise((resolve) => setTimeout(resolve, 50));
         const giveUpAt = Date.now() + maxWait;
@@ -80,8 +96,16 @@ export function channelLocks(options: ChannelLocksOptions = {}): TabLocks | unde
             setTimeout(wake, 250);
           });
         }
-        // As Web Locks do: a request whose signal aborted while it waited rejects without running.
-        signal.throwIfAborted();
+        signal.removeEventListener('abort', wakeAll);
+        // As Web Locks do: a request whose signal aborted while it waited rejects without running. (Not
+        // `throwIfAborted`: the browsers that need this stand-in predate it.)
+        if (signal.aborted) throw signal.reason ?? new DOMException('Aborted', 'AbortError');
+        // Waited out: the claims still ahead belong to tabs that died holding them (closed mid-refresh);
+        // forgotten, so that no later request waits for them again.
+        if (ahead())
+          for (const [other, claim] of claims)
+            if (other !== id && !mine.has(other) && claim.name === name && claim.at <= at)
+              claims.delete(other);
         return await work();
       } finally {
         claims.delete(id);

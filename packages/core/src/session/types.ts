@@ -145,7 +145,7 @@ export interface SessionOptions extends EngineOptions {
    * Tabs of one origin share one refresh (one at a time, under `navigator.locks`) and its result, and a
    * logout in one reaches all. On by default in a page; `name` tells apart sessions that must not share (two
    * APIs in one app); `locks` stands in for Web Locks where the platform lacks them (`channelLocks()` from
-   * `@expiryproof/core/channel-locks`: browsers before 2022, Node before 24.5). Without BroadcastChannel
+   * `@expiryproof/core/channel-locks`: Firefox before 96, Chrome before 69, Node before 24.5). Without BroadcastChannel
    * the session is simply single-tab.
    */
   crossTab?: boolean | { name?: string | undefined; locks?: TabLocks | undefined } | undefined;

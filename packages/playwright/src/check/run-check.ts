@@ -167,7 +167,7 @@ export async function runCheck(config: CheckConfig, options: CheckOptions = {}):
                 config,
                 job,
                 discovery!,
-                reuse.reusable ? discovery!.signedIn : undefined,
+                reuse.reusable && !job.scenario.endsSession ? discovery!.signedIn : undefined,
                 gate,
                 () => {
                   stuck = true;

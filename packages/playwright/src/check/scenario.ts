@@ -78,6 +78,11 @@ export interface Scenario {
   unavailable?(config: CheckConfig): string | undefined;
   /** Install a fake clock in the context before anything loads. */
   fakeClock?: boolean;
+  /**
+   * It ends the session it runs in (signs out, which revokes the refresh family): it signs in on its own,
+   * never from the saved state the other scenarios share, which it would end for all of them.
+   */
+  endsSession?: boolean;
   run(context: ScenarioContext): Promise<Verdict>;
 }
 

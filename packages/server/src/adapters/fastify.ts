@@ -23,7 +23,8 @@ async function send(reply: FastifyReply, response: Response): Promise<FastifyRep
  * The handler's routes (login, refresh, logout, JWKS) as a Fastify plugin: `app.register(fastifyAuthRoutes(handler))`.
  * Inside the plugin (and only there: Fastify encapsulates it) bodies reach the handler as received, whatever
  * their type, so its own checks answer (415 for a non-JSON body, its size limit, its messages). Every
- * method is routed on those paths, so a wrong one gets the handler's 405, not Fastify's 404.
+ * method is routed on those paths, so a wrong one gets the handler's 405, not Fastify's 404. Register it
+ * without a `prefix`: the handler's paths are its own (`basePath`, `jwksPath` in its options).
  */
 export function fastifyAuthRoutes(handler: AuthHandler): FastifyPluginAsync {
   return async (fastify) => {

@@ -19,17 +19,22 @@ export function toFetchRequest(
   withBody = true,
 ): Request {
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  const path = req.originalUrl ?? req.url ?? '/';
+  // Only the path and query come from the request target: an absolute-form (`http://elsewhere/…`) or `//host`
+  // target must not choose the origin the CSRF and HTTPS checks read.
+  const target = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost');
+  const host = req.headers.host ?? (req.headers as Record<string, string | undefined>)[':authority'];
   let url: URL;
   try {
-    url = new URL(path, `${scheme}://${req.headers.host ?? 'localhost'}`);
+    url = new URL(`${target.pathname}${target.search}`, `${scheme}://${host ?? 'localhost'}`);
   } catch {
     // A Host header no URL can carry: the path still routes; the origin checks see "localhost" and refuse.
-    url = new URL(path.startsWith('/') ? path : '/', `${scheme}://localhost`);
+    url = new URL(`${target.pathname}${target.search}`, `${scheme}://localhost`);
   }
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
+    const name = req.rawHeaders[i] as string;
+    // HTTP/2 pseudo-headers (`:method`, `:path`…) are not headers a Request can hold.
+    if (!name.startsWith(':')) headers.append(name, req.rawHeaders[i + 1] as string);
   }
   const method = req.method ?? 'GET';
   const init: RequestInit & { duplex?: 'half' } = { method, headers };
@@ -56,15 +61,31 @@ export const MAX_NODE_BODY = 1_048_576;
  * rest is not read). Buffered rather than streamed into the `Request`: the handler's bodies are small JSON,
  * and a web stream over the Node stream costs more than the buffer (about 190 µs against 70 µs a request).
  */
-export async function readNodeBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_NODE_BODY) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+export function readNodeBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', reject);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_NODE_BODY) return void chunks.push(chunk);
+      // Paused, not destroyed: the 413 can still be written before the connection closes.
+      stop();
+      req.pause();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', reject);
+  });
 }
 
 /** The status, headers (every `Set-Cookie` kept apart) and body of `response`, written to `res`. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthHandler } from '../http/auth-handler.js';
 import type { RequestContext } from '../http/forwarded.js';
-import { invalidRequest, toResponse } from '../http/semantics.js';
+import { invalidRequest, jsonAnswer, toResponse } from '../http/semantics.js';
 import {
   type AuthInfo,
   authInfo,
@@ -27,8 +27,8 @@ export type FetchHandler = (request: Request, context?: RequestContext) => Promi
 
 /**
  * Serves a fetch-style handler from node:http (`http.createServer(nodeListener(handler))`): every request,
- * with the socket's address as `clientAddress`. What it throws destroys the connection (the auth handler
- * itself answers its errors 500).
+ * with the socket's address as `clientAddress`. What it throws is answered 500 (`{ error: 'server_error' }`,
+ * nothing of the error), or ends the connection when the answer had begun.
  */
 export function nodeListener(
   handler: FetchHandler,
@@ -37,7 +37,9 @@ export function nodeListener(
     try {
       await serve(handler, req, res);
     } catch (error) {
-      res.destroy(error as Error);
+      // The handler answers its own errors; this is the bridge or a handler of yours failing.
+      if (res.headersSent) return void res.destroy(error as Error);
+      await writeFetchResponse(res, toResponse(jsonAnswer(500, { error: 'server_error' })));
     }
   };
 }

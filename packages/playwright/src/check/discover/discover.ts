@@ -115,6 +115,7 @@ export async function discover(
         await networkQuiet(page, 400, 5_000);
       }
       await expectSelector(page, config.form.field, 'form.field');
+      inputKinds.form = await kindOf(page, config.form.field);
       await expectSelector(page, config.form.save, 'form.save');
     }
     // A `ready` selector that cannot parse would silently count 0 loaded parts: refuse it before anything runs.

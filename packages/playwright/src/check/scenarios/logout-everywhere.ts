@@ -11,6 +11,7 @@ export const logoutEverywhere: Scenario = {
   name: 'logout-everywhere',
   summary: 'Opens two tabs, signs out in the first, then uses the second.',
   expires: false,
+  endsSession: true,
   unavailable: (config) => (config.logout ? undefined : 'no `logout` control in the config'),
   async run(ctx) {
     const { config } = ctx;
