@@ -310,6 +310,11 @@ async function runScenario(
         if (!urlMatches(loginPattern(config), page.url())) return;
       }
       await gate.signIn(page, config, deadline);
+      // Reaching the landing URL is not the end of signing in: the page still boots (an app holding its
+      // token in memory renews it from the refresh cookie right then). Navigating away now would abort that
+      // refresh after the server rotated the cookie, and the next page would present the spent one.
+      await page.waitForLoadState('load', { timeout: 5_000 }).catch(() => {});
+      await networkQuiet(page, 500, 5_000);
     },
     mark: (label: string) => marks.push({ at: Date.now() - traffic.startedAt, label }),
     snapshot,
