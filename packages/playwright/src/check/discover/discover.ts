@@ -115,7 +115,7 @@ export async function discover(
         await networkQuiet(page, 400, 5_000);
       }
       await expectSelector(page, config.form.field, 'form.field');
-      inputKinds.form = await kindOf(page, config.form.field);
+      await recordKind(inputKinds, 'form', kindOf(page, config.form.field));
       await expectSelector(page, config.form.save, 'form.save');
     }
     // A `ready` selector that cannot parse would silently count 0 loaded parts: refuse it before anything runs.
@@ -128,7 +128,7 @@ export async function discover(
     for (const journey of journeysOf(config).filter((j) => !j.fromForm)) {
       await openJourney(page, config, journey);
       // A select or checkbox has no unique value: the scenarios that change it must take turns (run-check).
-      inputKinds[journey.field] = await kindOf(page, journey.input);
+      await recordKind(inputKinds, journey.field, kindOf(page, journey.input));
     }
     await Promise.all(pending);
     // A credential that lives a second or two may be over before it is replayed: a reload makes the app
@@ -153,6 +153,16 @@ export async function discover(
 }
 
 type Observed = { sent: SentRequest; status?: number };
+
+/**
+ * Records an input's kind when the page can tell it. A page that navigates meanwhile (a session check that
+ * redirects, a reload) cannot: the kind stays unknown, and scenarios on that input take turns (run-check),
+ * which is slower but never wrong. Never a reason to stop the audit.
+ */
+async function recordKind(kinds: Record<string, Entry['kind']>, field: string, kind: Promise<Entry['kind']>) {
+  const read = await kind.catch(() => undefined);
+  if (read) kinds[field] = read;
+}
 
 async function analyse(
   config: CheckConfig,
