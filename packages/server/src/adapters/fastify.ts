@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthHandler } from '../http/auth-handler.js';
-import { type AuthInfo, authInfo, toFetchRequest } from './node-bridge.js';
+import { type AuthInfo, authInfo, responseParts, toFetchRequest } from './node-bridge.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,13 +10,8 @@ declare module 'fastify' {
 }
 
 async function send(reply: FastifyReply, response: Response): Promise<FastifyReply> {
-  reply.code(response.status);
-  response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') reply.header(name, value);
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) reply.header('set-cookie', cookies);
-  return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  const { status, headers, body } = await responseParts(response);
+  return reply.code(status).headers(headers).send(body);
 }
 
 /**

@@ -88,15 +88,27 @@ export function readNodeBody(req: IncomingMessage): Promise<Buffer | undefined> 
   });
 }
 
-/** The status, headers (every `Set-Cookie` kept apart) and body of `response`, written to `res`. */
-export async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
+/**
+ * A `Response` taken apart for a Node-style writer: its status, its headers (every `Set-Cookie` kept apart,
+ * which one joined header would break) and its body. Shared by the node:http and Fastify adapters.
+ */
+export async function responseParts(response: Response) {
+  const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
-    if (name !== 'set-cookie') res.setHeader(name, value);
+    if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
-  if (cookies.length) res.setHeader('set-cookie', cookies);
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  if (cookies.length) headers['set-cookie'] = cookies;
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  return { status: response.status, headers, body };
+}
+
+/** The status, headers and body of `response`, written to `res`. */
+export async function writeFetchResponse(res: ServerResponse, response: Response): Promise<void> {
+  const { status, headers, body } = await responseParts(response);
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(body);
 }
 
 /** What an authenticated request carries on, for the route handlers after the guard. */
