@@ -14,6 +14,8 @@ export default defineConfig({
       '@expiryproof/core': src('core'),
       '@expiryproof/axios': src('axios'),
       '@expiryproof/react': src('react'),
+      '@expiryproof/vue': src('vue'),
+      '@expiryproof/angular': src('angular'),
     },
   },
   test: {

@@ -1,0 +1,9 @@
+import { packageBuild } from '../../tsup.base.js';
+
+export default packageBuild([
+  '@angular/core',
+  '@angular/common',
+  '@angular/common/http',
+  'rxjs',
+  '@expiryproof/core',
+]);
