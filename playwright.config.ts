@@ -8,6 +8,8 @@ export default defineConfig({
     { name: 'demo', testDir: 'examples/demo/e2e' },
     { name: 'chaos-kit', testDir: 'packages/playwright/test', testMatch: '*.spec.ts' },
     { name: 'proxy', testDir: 'packages/proxy/test', testMatch: '*.spec.ts' },
+    { name: 'vue', testDir: 'packages/vue/test', testMatch: '*.spec.ts' },
+    { name: 'angular', testDir: 'packages/angular/test', testMatch: '*.spec.ts' },
   ],
   // One demo server and one demo user: tests run one at a time so their debug stats are their own.
   workers: 1,
