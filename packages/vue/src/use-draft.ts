@@ -103,6 +103,8 @@ function write(storage: Storage | undefined, name: string, draft: { value: unkno
     if (text === undefined) storage?.removeItem(name);
     else storage?.setItem(name, text);
   } catch {
-    // A full or blocked storage, or a value JSON cannot hold, loses the draft's persistence, not the value on screen.
+    // A full or blocked storage, or a value JSON cannot hold, loses the draft's persistence, not the value on
+    // screen; an older draft must not come back in its place.
+    if (draft) write(storage, name, undefined);
   }
 }
