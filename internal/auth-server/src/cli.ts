@@ -3,7 +3,6 @@ import { startAuthServer } from './http-server.js';
 
 const server = await startAuthServer({
   accessTtlMs: Number(process.env.ACCESS_TTL_MS ?? 60_000),
-  format: process.env.TOKEN_FORMAT === 'opaque' ? 'opaque' : 'jwt',
   port: Number(process.env.PORT ?? 0),
 });
 process.stdout.write(`${server.origin}\n`);

@@ -84,7 +84,6 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
   const state: ServerState = { ...DEFAULT_STATE };
   const tokens = createTokenService({
     accessTtlMs: options.accessTtlMs ?? 60_000,
-    format: options.format ?? 'jwt',
     now: () => Date.now() + state.clockOffsetMs,
   });
   const stats = { ...ZERO_STATS };
@@ -93,7 +92,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
   const refresh = createRefreshEndpoint(tokens, state, stats, faults, send);
   const endpoints = createApiEndpoints(tokens, state, stats, send);
 
-  function handleControl(res: ServerResponse, url: URL, body: Buffer) {
+  async function handleControl(res: ServerResponse, url: URL, body: Buffer) {
     const input = parseJson(body) ?? {};
     switch (url.pathname) {
       case '/__control/stats':
@@ -104,7 +103,7 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
         control.expireAccessTokens();
         break;
       case '/__control/revoke':
-        control.revokeRefreshTokens();
+        await control.revokeRefreshTokens();
         break;
       case '/__control/reset':
         control.reset();
@@ -189,7 +188,6 @@ export async function startAuthServer(options: AuthServerOptions = {}) {
     sent: (path: string) => log.filter((entry) => entry.path === path),
     reset() {
       tokens.resetStats();
-      refresh.reset();
       log.length = 0;
       faults.length = 0;
       Object.assign(stats, ZERO_STATS);

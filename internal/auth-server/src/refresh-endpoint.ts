@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { IssuedTokens, TokenService } from './token-service.js';
+import type { TokenService } from './token-service.js';
 
 /** What the next refresh call does instead of its normal work. */
 export interface RefreshFault {
@@ -17,9 +17,9 @@ export interface RefreshFault {
 export interface RefreshState {
   refreshDelayMs: number;
   /**
-   * Honour `Idempotency-Key`: a retry that presents the same key and the same refresh token gets the answer
-   * of the first request instead of tripping reuse detection. Off: the strict server, where that retry
-   * revokes the family.
+   * Honour `Idempotency-Key` (@expiryproof/server's grace rule (b)): a retry that presents the same key and
+   * the same refresh token gets the answer of the first request instead of tripping reuse detection. Off: the
+   * strict server, where that retry revokes the family.
    */
   idempotency: boolean;
 }
@@ -33,10 +33,7 @@ export interface RefreshStats {
 
 type Send = (res: ServerResponse, status: number, body: unknown) => void;
 
-/** Answers kept per key; the oldest go first. A real server would expire them after minutes. */
-const MAX_KEYS = 1_000;
-
-/** POST /auth/refresh: rotation with reuse detection, fault injection and optional idempotency. */
+/** POST /auth/refresh: rotation (by the token service) with fault injection and optional idempotency. */
 export function createRefreshEndpoint(
   tokens: TokenService,
   state: RefreshState,
@@ -44,23 +41,11 @@ export function createRefreshEndpoint(
   faults: RefreshFault[],
   send: Send,
 ) {
-  const answered = new Map<string, { presented: string; tokens: IssuedTokens }>();
-
   async function outcome(presented: string, key: string | undefined) {
-    const earlier = key === undefined ? undefined : answered.get(key);
-    if (state.idempotency && earlier) {
-      // The same key with another token is a client bug, not a retry (draft-ietf-httpapi-idempotency-key).
-      if (earlier.presented !== presented) return { status: 422, body: { error: 'idempotency_key_reused' } };
-      stats.idempotentReplays++;
-      return { status: 200, body: earlier.tokens };
-    }
-    const result = await tokens.refresh(presented);
+    const result = await tokens.refresh(presented, state.idempotency ? key : undefined);
     if (!result.ok) return { status: 401, body: { error: result.error } };
-    stats.refreshSucceeded++;
-    if (state.idempotency && key !== undefined) {
-      answered.set(key, { presented, tokens: result.tokens });
-      if (answered.size > MAX_KEYS) answered.delete(answered.keys().next().value!);
-    }
+    if (result.replayed) stats.idempotentReplays++;
+    else stats.refreshSucceeded++;
     return { status: 200, body: result.tokens };
   }
 
@@ -80,6 +65,5 @@ export function createRefreshEndpoint(
       if (fault?.lose) return req.socket.destroy();
       send(res, status, body);
     },
-    reset: () => answered.clear(),
   };
 }

@@ -1,10 +1,11 @@
-import { createHash, createSecretKey, randomBytes } from 'node:crypto';
-import { jwtVerify, SignJWT } from 'jose';
+import {
+  createTokenService as createService,
+  generateSigningKey,
+  type TokenService as Service,
+} from '@expiryproof/server';
+import { createSqliteStore } from '@expiryproof/server/sqlite';
 
-/** Opaque random string, URL-safe. */
-export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
-const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
-
+/** The test server's wire shape: what the client tests were written against (no `tokenType`/`expiresAt`). */
 export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
@@ -15,94 +16,74 @@ export type RefreshOutcome =
   | { ok: true; tokens: IssuedTokens }
   | { ok: false; error: 'invalid_grant' | 'reuse_detected' | 'revoked' };
 
-interface RefreshRecord {
-  family: string;
-  user: string;
-  spent: boolean;
-}
-
 export interface TokenServiceOptions {
   accessTtlMs: number;
-  format: 'jwt' | 'opaque';
   /** The server's clock (epoch ms): tokens are issued and judged by it. Default `Date.now`; tests skew it. */
   now?: () => number;
 }
 
+/** Long enough for any retry a test makes; the server answers a retried key only when `idempotency` is on. */
+const IDEMPOTENCY_INTERVAL = 10 * 60_000;
+
 /**
- * Access tokens (JWT or opaque) and rotating refresh tokens with reuse detection: presenting a spent
- * refresh token revokes its whole family, as RFC 9700 recommends. Refresh tokens are stored hashed.
+ * `@expiryproof/server`'s token service (JWT access tokens, rotating refresh tokens in an in-memory SQLite
+ * store) with the levers and counters the client tests use. Strict: no reuse interval, so a spent refresh
+ * token presented again revokes its family (RFC 9700), which is what the client must never provoke; the
+ * idempotency grace applies only to requests the endpoint passes a key for.
  */
 export function createTokenService(options: TokenServiceOptions) {
-  // A KeyObject rather than bytes: it is recognised whatever realm the test environment gives Uint8Array.
-  const secret = createSecretKey(randomBytes(32));
-  const refreshTokens = new Map<string, RefreshRecord>();
-  const revokedFamilies = new Set<string>();
-  const opaque = new Map<string, { user: string; expiresAt: number; epoch: number }>();
-  // Bumping the epoch expires every access token issued before, without waiting for the clock.
-  let epoch = 0;
+  const store = createSqliteStore();
+  const families = new Set<string>();
   let reuseDetected = 0;
-  const now = options.now ?? Date.now;
-
-  async function issueAccess(user: string): Promise<string> {
-    if (options.format === 'opaque') {
-      const token = randomToken();
-      opaque.set(token, { user, expiresAt: now() + options.accessTtlMs, epoch });
-      return token;
-    }
-    const at = now();
-    return new SignJWT({ ep: epoch, jti: randomToken(8) })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(user)
-      .setIssuedAt(Math.floor(at / 1000))
-      .setExpirationTime(new Date(at + options.accessTtlMs))
-      .sign(secret);
-  }
-
-  async function issue(user: string, family = randomToken(12)): Promise<IssuedTokens> {
-    const refreshToken = randomToken();
-    refreshTokens.set(hash(refreshToken), { family, user, spent: false });
-    return {
-      accessToken: await issueAccess(user),
-      refreshToken,
-      expiresIn: Math.round(options.accessTtlMs / 1000),
-    };
-  }
+  const make = (): Service =>
+    createService({
+      store,
+      // A fresh key per service: replacing the service (expireAccessTokens) invalidates every access token
+      // signed before, at once, while refresh tokens (in the store) stay good.
+      keys: [generateSigningKey('HS256')],
+      accessTtl: options.accessTtlMs,
+      refreshTtl: 86_400_000,
+      reuseInterval: 0,
+      idempotencyInterval: IDEMPOTENCY_INTERVAL,
+      clock: options.now ?? Date.now,
+      onEvent: (event) => {
+        if (event.type === 'login') families.add(event.familyId);
+        if (event.type === 'reuse-detected') reuseDetected++;
+      },
+    });
+  let service = make();
+  const wire = ({ accessToken, refreshToken, expiresIn }: IssuedTokens) => ({
+    accessToken,
+    refreshToken,
+    expiresIn,
+  });
 
   return {
-    issue,
-    async refresh(presented: string): Promise<RefreshOutcome> {
-      const record = refreshTokens.get(hash(presented));
-      if (!record) return { ok: false, error: 'invalid_grant' };
-      if (revokedFamilies.has(record.family)) return { ok: false, error: 'revoked' };
-      if (record.spent) {
-        reuseDetected++;
-        revokedFamilies.add(record.family);
-        return { ok: false, error: 'reuse_detected' };
-      }
-      record.spent = true;
-      return { ok: true, tokens: await issue(record.user, record.family) };
+    issue: async (user: string) => wire(await service.issue(user)),
+    /** Rotates `presented`; `idempotencyKey` only when the server honours keys (else a retry is reuse). */
+    async refresh(
+      presented: string,
+      idempotencyKey?: string,
+    ): Promise<RefreshOutcome & { replayed?: boolean }> {
+      const outcome = await service.refresh(presented, { idempotencyKey });
+      if (outcome.ok) return { ok: true, tokens: wire(outcome.tokens), replayed: outcome.via !== 'rotation' };
+      if (outcome.reason === 'reused') return { ok: false, error: 'reuse_detected' };
+      if (outcome.reason === 'revoked') return { ok: false, error: 'revoked' };
+      return { ok: false, error: 'invalid_grant' };
     },
-    /** The user the access token belongs to, or undefined when it is invalid or expired. */
+    /** The user the access token belongs to, or undefined when it is invalid, expired or revoked. */
     async verify(token: string): Promise<string | undefined> {
-      if (options.format === 'opaque') {
-        const entry = opaque.get(token);
-        return entry && entry.expiresAt > now() && entry.epoch === epoch ? entry.user : undefined;
-      }
-      try {
-        const { payload } = await jwtVerify(token, secret, {
-          algorithms: ['HS256'],
-          currentDate: new Date(now()),
-        });
-        return payload.ep === epoch ? payload.sub : undefined;
-      } catch {
-        return undefined;
-      }
+      const check = await service.verify(token);
+      return check.ok ? check.subject : undefined;
     },
     expireAccessTokens() {
-      epoch++;
+      service = make();
     },
-    revokeAll() {
-      for (const record of refreshTokens.values()) revokedFamilies.add(record.family);
+    /** Revokes every family. The SQLite store writes synchronously, so it is done when this returns. */
+    async revokeAll() {
+      const all = [...families];
+      families.clear();
+      await Promise.all(all.map((family) => service.revokeFamily(family)));
     },
     get reuseDetected() {
       return reuseDetected;

@@ -6,6 +6,11 @@ export interface DemoConfig {
   accessTtlMs: number;
   /** Refresh-token lifetime in ms (`REFRESH_TTL`). */
   refreshTtlMs: number;
+  /**
+   * How long a rotated refresh token presented again gets the family's current tokens instead of a logout
+   * (`REUSE_INTERVAL`, @expiryproof/server's grace rule). Default `0`: strict, so the lazy client's race shows.
+   */
+  reuseIntervalMs: number;
   /** `DEMO_DEBUG=1` enables /api/debug/*. Never on by default. */
   debug: boolean;
   /** SQLite file (`DEMO_DB`); `:memory:` keeps nothing between runs. */
@@ -32,6 +37,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, clientDir?: string): DemoC
     port,
     accessTtlMs: parseDuration(env.ACCESS_TTL ?? '5m', 'ACCESS_TTL'),
     refreshTtlMs: parseDuration(env.REFRESH_TTL ?? '14d', 'REFRESH_TTL'),
+    reuseIntervalMs: parseDuration(env.REUSE_INTERVAL ?? '0', 'REUSE_INTERVAL'),
     debug: env.DEMO_DEBUG === '1',
     dbFile: env.DEMO_DB ?? ':memory:',
     clientDir,

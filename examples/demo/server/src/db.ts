@@ -3,7 +3,8 @@ import { hashPassword } from './passwords.js';
 
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password' };
 
-/** Opens (and migrates) the demo database: users, their profiles and their refresh tokens (hashed). */
+/** Opens (and migrates) the demo database: users and their profiles (refresh-token families are
+ * @expiryproof/server's tables, `ep_*`, in the same file). */
 export async function openDatabase(file: string): Promise<SqliteDatabase> {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -19,15 +20,6 @@ export async function openDatabase(file: string): Promise<SqliteDatabase> {
       bio TEXT NOT NULL DEFAULT '',
       updated_at INTEGER
     );
-    CREATE TABLE IF NOT EXISTS refresh_tokens (
-      token_hash TEXT PRIMARY KEY,
-      family TEXT NOT NULL,
-      user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-      expires_at INTEGER NOT NULL,
-      spent_at INTEGER,
-      revoked_at INTEGER
-    );
-    CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens(family);
   `);
   const exists = db.prepare('SELECT id FROM users WHERE email = ?').get(DEMO_USER.email);
   if (!exists) {

@@ -1,8 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import {
+  type AccessFailureReason,
+  createTokenService as createService,
+  generateSigningKey,
+  type HmacSigningKey,
+  type RefreshFailureReason,
+  type TokenService as Service,
+  type IssuedTokens as ServiceTokens,
+} from '@expiryproof/server';
+import { createSqliteStore } from '@expiryproof/server/sqlite';
 import type { DemoDatabase } from './db.js';
-
-const sha256 = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 export interface IssuedTokens {
   accessToken: string;
@@ -17,106 +23,101 @@ export type RefreshResult =
 
 export type AccessCheck = { ok: true; userId: number } | { ok: false; description: string };
 
-interface RefreshRow {
-  family: string;
-  user_id: number;
-  expires_at: number;
-  spent_at: number | null;
-  revoked_at: number | null;
+export interface DemoTokenOptions {
+  accessTtlMs: number;
+  refreshTtlMs: number;
+  /**
+   * @expiryproof/server's grace rule for a refresh token presented again soon after its rotation. The demo
+   * runs strict (0) by default so that its lazy client shows the race the audit is built to catch.
+   */
+  reuseIntervalMs?: number;
 }
 
+const REFUSALS: Record<RefreshFailureReason | 'rate-limited', Exclude<RefreshResult, { ok: true }>['error']> =
+  {
+    unknown: 'invalid_grant',
+    reused: 'token_reused',
+    revoked: 'token_revoked',
+    expired: 'token_expired',
+    'rate-limited': 'invalid_grant',
+  };
+
+const DESCRIPTIONS: Record<AccessFailureReason, string> = {
+  expired: 'The access token expired',
+  revoked: 'The access token was revoked (its session was logged out)',
+  invalid: 'The access token is malformed or its signature is invalid',
+};
+
+/** The demo's wire shape (it predates the package's `tokenType`/`expiresAt`, which the client ignores). */
+const wire = ({ accessToken, refreshToken, expiresIn }: ServiceTokens): IssuedTokens => ({
+  accessToken,
+  refreshToken,
+  expiresIn,
+});
+
 /**
- * Short-lived JWT access tokens (HS256, jose) and opaque refresh tokens that rotate on every use.
- * Presenting a spent refresh token again revokes its whole family (RFC 9700 reuse detection).
+ * The demo's tokens, on `@expiryproof/server` (rotation, reuse detection, logout that also refuses the
+ * family's access tokens) with its SQLite store in the demo's own database, plus the debug levers the tests
+ * use and the counters they read.
  */
-export function createTokenService(db: DemoDatabase, options: { accessTtlMs: number; refreshTtlMs: number }) {
-  const secret = randomBytes(32);
+export function createTokenService(db: DemoDatabase, options: DemoTokenOptions) {
+  const store = createSqliteStore({ database: db });
   const stats = { refreshCalls: 0, reuseDetected: 0, logins: 0 };
-  // Raising the epoch invalidates every access token issued before (debug: expire tokens now).
-  let epoch = 0;
-
-  const insert = db.prepare(
-    'INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at) VALUES (?, ?, ?, ?)',
-  );
-  const find = db.prepare<[string], RefreshRow>(
-    'SELECT family, user_id, expires_at, spent_at, revoked_at FROM refresh_tokens WHERE token_hash = ?',
-  );
-  const spend = db.prepare(
-    'UPDATE refresh_tokens SET spent_at = ? WHERE token_hash = ? AND spent_at IS NULL',
-  );
-  const revokeFamily = db.prepare(
-    'UPDATE refresh_tokens SET revoked_at = ? WHERE family = ? AND revoked_at IS NULL',
-  );
-  const revokeUser = db.prepare(
-    'UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
-  );
-
-  async function issue(
-    userId: number,
-    family = randomBytes(12).toString('base64url'),
-  ): Promise<IssuedTokens> {
-    const refreshToken = randomBytes(32).toString('base64url');
-    insert.run(sha256(refreshToken), family, userId, Date.now() + options.refreshTtlMs);
-    const accessToken = await new SignJWT({ ep: epoch })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(String(userId))
-      // A unique id: two tokens issued in the same second must still differ.
-      .setJti(randomBytes(9).toString('base64url'))
-      .setIssuedAt()
-      .setExpirationTime(new Date(Date.now() + options.accessTtlMs))
-      .sign(secret);
-    return { accessToken, refreshToken, expiresIn: Math.max(1, Math.round(options.accessTtlMs / 1000)) };
-  }
-
-  /** Spends the presented token and issues the next of its family, atomically. */
-  const rotate = db.transaction(
-    (hash: string, now: number): RefreshResult | { ok: true; userId: number; family: string } => {
-      const row = find.get(hash);
-      if (!row) return { ok: false, error: 'invalid_grant' };
-      if (row.revoked_at !== null) return { ok: false, error: 'token_revoked' };
-      if (row.spent_at !== null) {
-        stats.reuseDetected++;
-        revokeFamily.run(now, row.family);
-        return { ok: false, error: 'token_reused' };
-      }
-      if (row.expires_at <= now) return { ok: false, error: 'token_expired' };
-      spend.run(now, hash);
-      return { ok: true, userId: row.user_id, family: row.family };
-    },
+  let current = generateSigningKey('HS256');
+  // Keys retired by expireAccessTokens, newest first: they tell an invalidated token from a forged one.
+  let retiredKeys: HmacSigningKey[] = [];
+  const make = (keys: HmacSigningKey[]): Service =>
+    createService({
+      store,
+      keys,
+      accessTtl: options.accessTtlMs,
+      refreshTtl: options.refreshTtlMs,
+      reuseInterval: options.reuseIntervalMs ?? 0,
+      onEvent: (event) => {
+        if (event.type === 'reuse-detected') stats.reuseDetected++;
+      },
+    });
+  // The service knows only the current key: replacing it (expireAccessTokens) invalidates every access
+  // token signed before, at once, while refresh tokens (in the store) stay good.
+  let service = make([current]);
+  let retired: Service | undefined;
+  const activeFamilies = db.prepare<[string], { family_id: string }>(
+    'SELECT family_id FROM ep_families WHERE subject = ? AND revoked_at IS NULL',
   );
 
   return {
     stats,
     async login(userId: number) {
       stats.logins++;
-      return issue(userId);
+      return wire(await service.issue(String(userId)));
     },
     async refresh(presented: string): Promise<RefreshResult> {
       stats.refreshCalls++;
-      const outcome = rotate(sha256(presented), Date.now());
-      if (!outcome.ok || !('family' in outcome)) return outcome as RefreshResult;
-      return { ok: true, userId: outcome.userId, tokens: await issue(outcome.userId, outcome.family) };
+      const outcome = await service.refresh(presented);
+      if (!outcome.ok) return { ok: false, error: REFUSALS[outcome.reason] };
+      return { ok: true, userId: Number(outcome.subject), tokens: wire(outcome.tokens) };
     },
     async verifyAccess(token: string): Promise<AccessCheck> {
-      try {
-        const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });
-        if (payload.ep !== epoch) return { ok: false, description: 'The access token has been invalidated' };
-        return { ok: true, userId: Number(payload.sub) };
-      } catch (error) {
-        if (error instanceof errors.JWTExpired) return { ok: false, description: 'The access token expired' };
-        return { ok: false, description: 'The access token is malformed or its signature is invalid' };
-      }
+      const check = await service.verify(token);
+      if (check.ok) return { ok: true, userId: Number(check.subject) };
+      if (check.reason === 'invalid' && retired && (await retired.verify(token)).ok)
+        return { ok: false, description: 'The access token has been invalidated' };
+      return { ok: false, description: DESCRIPTIONS[check.reason] };
     },
-    /** Logout: the presented token's family can no longer refresh. */
-    revoke(presented: string) {
-      const row = find.get(sha256(presented));
-      if (row) revokeFamily.run(Date.now(), row.family);
+    /** Logout: the presented token's family can no longer refresh, and its access tokens are refused. */
+    async revoke(presented: string) {
+      await service.logout(presented);
     },
-    revokeUser(userId: number) {
-      revokeUser.run(Date.now(), userId);
+    /** Debug lever: every session of the user ends (the dead-refresh path). */
+    async revokeUser(userId: number) {
+      for (const { family_id } of activeFamilies.all(String(userId))) await service.revokeFamily(family_id);
     },
+    /** Debug lever: every access token issued so far stops working; the next API call gets 401. */
     expireAccessTokens() {
-      epoch++;
+      retiredKeys = [current, ...retiredKeys].slice(0, 16);
+      retired = make(retiredKeys);
+      current = generateSigningKey('HS256');
+      service = make([current]);
     },
     resetStats() {
       Object.assign(stats, { refreshCalls: 0, reuseDetected: 0, logins: 0 });

@@ -8,6 +8,7 @@ const base: DemoConfig = {
   port: 0,
   accessTtlMs: 60_000,
   refreshTtlMs: 86_400_000,
+  reuseIntervalMs: 0,
   debug: true,
   dbFile: ':memory:',
   clientDir: undefined,
@@ -76,6 +77,39 @@ describe('demo server', () => {
     expect(await after.json()).toMatchObject({ error: 'token_revoked' });
     const stats = await (await fetch(`${s.origin}/api/debug/stats`)).json();
     expect(stats).toEqual({ refreshCalls: 3, reuseDetected: 1, logins: 1 });
+  });
+
+  it('REUSE_INTERVAL: a spent refresh token presented again within it gets the current tokens, no logout', async () => {
+    const lenient = await start({ reuseIntervalMs: 10_000 });
+    try {
+      const first = (await (await lenient.login()).json()) as { refreshToken: string };
+      const rotated = await (
+        await lenient.post('/auth/refresh', { refreshToken: first.refreshToken })
+      ).json();
+      const again = await lenient.post('/auth/refresh', { refreshToken: first.refreshToken });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual(rotated);
+      const stats = await (await fetch(`${lenient.origin}/api/debug/stats`)).json();
+      expect(stats).toMatchObject({ refreshCalls: 2, reuseDetected: 0 });
+    } finally {
+      await lenient.app.close();
+    }
+  });
+
+  it('logout ends the session at once: its access token is refused, its refresh token too', async () => {
+    const { accessToken, refreshToken } = (await (await s.login()).json()) as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    const auth = { authorization: `Bearer ${accessToken}` };
+    expect((await fetch(`${s.origin}/api/profile`, { headers: auth })).status).toBe(200);
+    expect((await s.post('/auth/logout', { refreshToken })).status).toBe(200);
+    const after = await fetch(`${s.origin}/api/profile`, { headers: auth });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ message: expect.stringMatching(/revoked/) });
+    expect(await (await s.post('/auth/refresh', { refreshToken })).json()).toMatchObject({
+      error: 'token_revoked',
+    });
   });
 
   it('401s carry WWW-Authenticate and a clear body: no token, forged token, invalidated token', async () => {

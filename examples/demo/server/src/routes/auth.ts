@@ -93,7 +93,7 @@ export function authRoutes(
     { schema: refreshSchema },
     async (request, reply) => {
       const presented = request.body?.refreshToken ?? request.cookies[REFRESH_COOKIE];
-      if (presented) tokens.revoke(presented);
+      if (presented) await tokens.revoke(presented);
       reply.clearCookie(REFRESH_COOKIE, { path: '/auth' });
       return { ok: true };
     },

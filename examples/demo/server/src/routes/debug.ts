@@ -23,7 +23,7 @@ export function debugRoutes(app: FastifyInstance, db: DemoDatabase, tokens: Toke
   app.post<{ Body: { email?: string } | null }>('/api/debug/revoke', async (request, reply) => {
     const user = findUser.get(request.body?.email ?? DEMO_USER.email);
     if (!user) return reply.status(404).send({ error: 'not_found', message: 'No such user' });
-    tokens.revokeUser(user.id);
+    await tokens.revokeUser(user.id);
     return { ok: true };
   });
 }
