@@ -8,6 +8,9 @@ export default defineConfig({
     alias: {
       // Before the package's root: a bare-name alias would also rewrite its subpaths.
       '@expiryproof/core/engine': fileURLToPath(new URL('./packages/core/src/engine.ts', import.meta.url)),
+      '@expiryproof/core/reauth': fileURLToPath(
+        new URL('./packages/core/src/reauth-controller.ts', import.meta.url),
+      ),
       '@expiryproof/core/channel-locks': fileURLToPath(
         new URL('./packages/core/src/channel-locks.ts', import.meta.url),
       ),
