@@ -6,6 +6,7 @@ import {
   HttpResponse,
 } from '@angular/common/http';
 import type { Exchange } from '@expiryproof/core';
+import type { Subscription } from 'rxjs';
 import { type Outcome, toResponse } from './to-response.js';
 
 /**
@@ -46,13 +47,14 @@ export function exchangeFor(
       new Promise<Outcome>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
         const attempt = authorization ? req.clone({ setHeaders: { Authorization: authorization } }) : req;
+        let subscription: Subscription | undefined;
         const abort = () => {
-          subscription.unsubscribe(); // cancels the XHR or fetch
+          subscription?.unsubscribe(); // cancels the XHR or fetch
           reject(signal.reason);
         };
         signal.addEventListener('abort', abort, { once: true });
         const settle = () => signal.removeEventListener('abort', abort);
-        const subscription = next(attempt).subscribe({
+        subscription = next(attempt).subscribe({
           next: (event) => (event instanceof HttpResponse ? resolve(event) : forward(event)),
           error: (error: unknown) => {
             settle();
@@ -66,6 +68,8 @@ export function exchangeFor(
             reject(new Error('The request completed without a response'));
           },
         });
+        // Aborted by an event of this very attempt (`take(1)` of `observe: 'events'`), before it was held.
+        if (signal.aborted) subscription.unsubscribe();
       }),
     status: (outcome) => outcome.status,
     header: (outcome, name) => outcome.headers.get(name),

@@ -25,7 +25,10 @@ export const EXPIRYPROOF_SESSION: InjectionToken<Session> = new InjectionToken<S
  * @example
  * providers: [
  *   provideHttpClient(withInterceptors([expiryproofInterceptor])),
- *   provideExpiryproof(() => createSession({ refresh, reauthenticate: inject(ReauthDialog).open })),
+ *   provideExpiryproof(() => {
+ *     const dialog = inject(ReauthDialog); // your dialog service
+ *     return createSession({ refresh, reauthenticate: (ctx) => dialog.ask(ctx) });
+ *   }),
  * ]
  */
 export function provideExpiryproof(session: Session | (() => Session)): EnvironmentProviders {

@@ -215,9 +215,12 @@ for (const backend of ['xhr', 'fetch'] as const) {
       expect(attempt).toMatchObject({ answered: false, ended: true });
       expect(await call(page, 'send', '/api/data')).toMatchObject({ ok: true });
       expect(await call(page, 'status')).toBe('active');
+      // Unsubscribed from within the attempt's own first event (`take(1)` of `observe: 'events'`).
+      const first = await call(page, 'firstEvent', '/api/data?delay=1000&first');
+      expect(first).toMatchObject({ type: 0, attempt: { answered: false, ended: true } });
       // Cold: building the request sends nothing; each subscription is one request.
       const cold = await call(page, 'twice', '/api/cold');
-      expect(cold.before).toBe(2);
+      expect([cold.before, cold.after]).toEqual([0, 2]);
       expect(servers.api.sent('/api/cold')).toHaveLength(2);
     });
 
@@ -229,6 +232,9 @@ for (const backend of ['xhr', 'fetch'] as const) {
       servers.api.expireAccessTokens();
       const seen = await call(page, 'abandon', '/api/parked', 'parked');
       expect(seen).toEqual(['event 0']);
+      // Started during the refresh, it waits, then is sent; `take(1)` drops it at once, in its first event.
+      const first = await call(page, 'firstEvent', '/api/data?delay=1000&first');
+      expect(first).toMatchObject({ type: 0, attempt: { answered: false, ended: true } });
       // A request after it joins the refresh under way and succeeds; the abandoned one was never sent again.
       expect(await call(page, 'send', '/api/data')).toMatchObject({ ok: true });
       expect(statuses('/api/parked')).toEqual([401]);

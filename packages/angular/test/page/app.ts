@@ -196,11 +196,17 @@ const harness = {
   },
   /** Cold: building the request sends nothing; each subscription is one request. */
   async twice(url: string) {
+    const start = attempts.length;
     const observable = client().get(url);
     await new Promise((r) => setTimeout(r, 100));
-    const before = attempts.length;
+    const before = attempts.length - start;
     const results = await Promise.all([firstValueFrom(observable), firstValueFrom(observable)]);
-    return { before, results };
+    return { before, after: attempts.length - start, results };
+  },
+  /** `take(1)` of `observe: 'events'`: unsubscribes synchronously, on the `Sent` event. */
+  async firstEvent(url: string) {
+    const event = await firstValueFrom(client().get(url, { observe: 'events' }));
+    return { type: event.type, attempt: { ...attempts[attempts.length - 1] } };
   },
   attempts: () => attempts.map((a) => ({ ...a })),
   /** Which browser API carried the page's API calls (Resource Timing): `xmlhttprequest` or `fetch`. */
