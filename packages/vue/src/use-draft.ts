@@ -48,12 +48,10 @@ export function useDraft<T>(
   const stored = enabled ? load(storage, name, validate) : undefined;
   const value = ref(stored ? stored.value : initial) as Ref<T>;
   const state = reactive({ dirty: stored !== undefined, restored: stored !== undefined });
-  let quiet = false;
   // Sync and deep: each keystroke (also inside an object) is stored before a redirect can leave the page.
   watch(
     value,
     (next) => {
-      if (quiet) return;
       state.dirty = true;
       if (enabled) write(storage, name, { value: next });
     },
@@ -67,10 +65,9 @@ export function useDraft<T>(
     const restore = () => onRestore(value.value);
     getCurrentInstance() ? onMounted(restore) : queueMicrotask(restore);
   }
+  // The watcher stores `next` synchronously; clean() then removes it again.
   const reset = (next: T) => {
-    quiet = true;
     value.value = next;
-    quiet = false;
     clean();
   };
   return [value, Object.assign(state, { saved: clean, discard: clean, reset })];
