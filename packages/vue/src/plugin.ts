@@ -1,7 +1,7 @@
 import type { Session } from '@expiryproof/core';
+import type { ReauthController } from '@expiryproof/core/reauth';
 import { type App, getCurrentScope, type InjectionKey, inject, onScopeDispose } from 'vue';
 import { ExpiryproofVueError } from './errors.js';
-import type { ReauthController } from './reauth-controller.js';
 
 /** What the plugin provides to the composables. */
 export interface ExpiryproofContext {

@@ -36,10 +36,11 @@ test.beforeAll(async () => {
     logLevel: 'warn',
     // The sources, not dist: the spec tests this checkout without a build step.
     resolve: {
-      alias: {
-        '@expiryproof/vue': here('../src/index.ts'),
-        '@expiryproof/core': here('../../core/src/index.ts'),
-      },
+      alias: [
+        { find: /^@expiryproof\/vue$/, replacement: here('../src/index.ts') },
+        { find: /^@expiryproof\/core$/, replacement: here('../../core/src/index.ts') },
+        { find: /^@expiryproof\/core\/reauth$/, replacement: here('../../core/src/reauth-controller.ts') },
+      ],
     },
     define: {
       __VUE_OPTIONS_API__: 'false',
