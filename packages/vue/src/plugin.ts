@@ -5,7 +5,9 @@ import { ExpiryproofVueError } from './errors.js';
 
 /** What the plugin provides to the composables. */
 export interface ExpiryproofContext {
+  /** The session `useSession` returns. */
   readonly session: Session;
+  /** The controller `useReauth` follows; without it `useReauth` throws (`no-reauth`). */
   readonly reauth: ReauthController | undefined;
 }
 
