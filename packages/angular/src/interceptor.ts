@@ -35,12 +35,10 @@ export const expiryproofInterceptor: HttpInterceptorFn = (req, next) => {
     const controller = new AbortController();
     let sent = false;
     const forward = (event: HttpEvent<unknown>) => {
-      // A response's headers may be those of a refused attempt; the final response carries its own.
-      if (event.type === HttpEventType.ResponseHeader) return;
-      if (event.type === HttpEventType.Sent) {
-        if (sent) return; // a replay is sent again, but the caller's request was sent once
-        sent = true;
-      }
+      // Headers may be those of a refused attempt (the final response carries its own); a replay is sent
+      // again, but the caller's request was sent once.
+      if (event.type === HttpEventType.ResponseHeader || (event.type === HttpEventType.Sent && sent)) return;
+      sent ||= event.type === HttpEventType.Sent;
       subscriber.next(event);
     };
     session.run(exchangeFor(req, next, controller.signal, forward)).then(
