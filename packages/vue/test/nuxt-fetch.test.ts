@@ -1,36 +1,19 @@
 // The Nuxt recipe's wiring (docs/recipes/nuxt.md): Nuxt's `$fetch` is ofetch's, so `$fetch.create` is tested here on
 // the real ofetch against the real auth server, whose own expiry makes the 401s. It shows which argument `fetch`
 // must go in: `create(defaults, { fetch })`. In the first argument (the defaults) ofetch ignores it.
-import { type AuthServer, startAuthServer } from '@expiryproof/auth-server';
-import { createSession, ExpiryproofError, HttpStatusError, type Tokens } from '@expiryproof/core';
+import { createSession, ExpiryproofError } from '@expiryproof/core';
 import { $fetch, type FetchOptions } from 'ofetch';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { refreshAt, useAuthServer } from '../../core/test/helpers.js';
 
-const ctx = {} as { server: AuthServer; tokens: Tokens };
-beforeAll(async () => {
-  ctx.server = await startAuthServer();
-});
-afterAll(() => ctx.server.close());
-beforeEach(async () => {
-  ctx.server.reset();
-  ctx.tokens = await ctx.server.login();
-});
+const ctx = useAuthServer();
 
 function sessionAt(origin: string) {
   return createSession({
     tokens: ctx.tokens,
     origins: [origin],
     crossTab: false,
-    refresh: async ({ refreshToken, fetch, signal, idempotencyKey }) => {
-      const res = await fetch(`${origin}/auth/refresh`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify({ refreshToken }),
-        signal,
-      });
-      if (!res.ok) throw new HttpStatusError(res.status);
-      return (await res.json()) as Tokens;
-    },
+    refresh: refreshAt(origin),
   });
 }
 
