@@ -21,6 +21,8 @@ export async function startAuditTarget() {
     esbuild: { jsx: 'automatic' },
     resolve: {
       alias: {
+        // Before the package's root: a bare-name alias would also rewrite its subpaths.
+        '@expiryproof/core/reauth': here('../../core/src/reauth-controller.ts'),
         '@expiryproof/core': here('../../core/src/index.ts'),
         '@expiryproof/react': here('../../react/src/index.ts'),
       },
