@@ -34,6 +34,7 @@ export async function startAuditTarget() {
     port: 0,
     accessTtlMs: 300_000,
     refreshTtlMs: 86_400_000,
+    reuseIntervalMs: 0,
     debug: false,
     dbFile: ':memory:',
     clientDir: outDir,
